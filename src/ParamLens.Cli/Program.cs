@@ -1,0 +1,146 @@
+using System.CommandLine;
+using ParamLens;
+using ParamLens.Accounting;
+using ParamLens.Formats;
+using ParamLens.Graph;
+using ParamLens.Rendering;
+
+Console.OutputEncoding = System.Text.Encoding.UTF8;
+return Cli.Run(args, Console.Out, Console.Error);
+
+/// <summary>The <c>paramlens</c> command line: summary and explain. Exit codes: 0 ok, 1 model error, 2 usage error.</summary>
+public static class Cli
+{
+    public const int Ok = 0, ModelError = 1, UsageError = 2;
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var model = new Argument<string>("model") { Description = "A Keras model config JSON (Keras 2 to_json() or Keras 3 config.json); - reads stdin" };
+        var kerasVersion = new Option<string?>("--keras-version") { Description = "Emulate this Keras version's printer and names (e.g. 2.2.4, 2.11, 3.4)" };
+
+        var style = new Option<string>("--style") { Description = "Summary style", DefaultValueFactory = _ => "keras3" };
+        style.AcceptOnlyFromAmong("keras3", "keras2");
+        var lineLength = new Option<int?>("--line-length") { Description = "Keras line_length (total width of the table)" };
+        var columns = new Option<int?>("--columns") { Description = "Terminal width Keras 3 would see (default: $COLUMNS, else 80 as when piped)" };
+        var expandNested = new Option<bool>("--expand-nested") { Description = "Show the layers of nested models" };
+        var showTrainable = new Option<bool>("--show-trainable") { Description = "Add a Trainable column" };
+        var layerRange = new Option<string[]>("--layer-range") { Description = "Two layer-name patterns: print from the first match of START to the last match of END", Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true };
+        var summaryFormat = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "text" };
+        summaryFormat.AcceptOnlyFromAmong("text", "json");
+
+        var summary = new Command("summary", "Print the table Keras model.summary() prints, byte for byte")
+        {
+            model, style, lineLength, columns, expandNested, showTrainable, layerRange, kerasVersion, summaryFormat,
+        };
+        summary.SetAction(parse => Guard(stderr, parse.GetValue(model)!, () =>
+        {
+            var version = ParseVersion(parse.GetValue(kerasVersion));
+            var models = ModelSource.Load(parse.GetValue(model)!, version);
+            if (parse.GetValue(summaryFormat) == "json")
+            {
+                stdout.Write(JsonReport.Render(models.Select(m => Explanation.Of(ModelAccount.Of(m))).ToArray()));
+                return Ok;
+            }
+            var range = parse.GetValue(layerRange);
+            var options = new SummaryOptions
+            {
+                Style = parse.GetValue(style) == "keras2" ? SummaryStyle.Keras2 : SummaryStyle.Keras3,
+                LineLength = parse.GetValue(lineLength),
+                TerminalColumns = parse.GetValue(columns) ?? TerminalColumns(),
+                ExpandNested = parse.GetValue(expandNested),
+                ShowTrainable = parse.GetValue(showTrainable),
+                LayerRange = range is { Length: 2 } ? (range[0], range[1]) : null,
+                KerasVersion = version,
+            };
+            foreach (var m in models)
+            {
+                var account = ModelAccount.Of(m);
+                stdout.Write(options.Style == SummaryStyle.Keras2 ? Keras2Summary.Render(account, options) : Keras3Summary.Render(account, options));
+            }
+            return Ok;
+        }));
+
+        var layer = new Option<string?>("--layer") { Description = "Explain only this layer" };
+        var explainFormat = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "text" };
+        explainFormat.AcceptOnlyFromAmong("text", "markdown", "json");
+        var explain = new Command("explain", "Explain every shape and parameter: formulas, trainable or not and why, totals reconciled")
+        {
+            model, layer, explainFormat, kerasVersion,
+        };
+        explain.SetAction(parse => Guard(stderr, parse.GetValue(model)!, () =>
+        {
+            var models = ModelSource.Load(parse.GetValue(model)!, ParseVersion(parse.GetValue(kerasVersion)));
+            var explanations = models.Select(m => Explanation.Of(ModelAccount.Of(m))).ToArray();
+            var only = parse.GetValue(layer);
+            switch (parse.GetValue(explainFormat))
+            {
+                case "json":
+                    stdout.Write(JsonReport.Render(explanations));
+                    break;
+                case "markdown":
+                    foreach (var e in explanations) stdout.Write(MarkdownExplanation.Render(e, only));
+                    break;
+                default:
+                    foreach (var e in explanations) stdout.Write(TextExplanation.Render(e, only));
+                    break;
+            }
+            return Ok;
+        }));
+
+        var root = new RootCommand("ParamLens: accounts for every parameter and shape of a Keras model, with the formula behind each number")
+        {
+            summary, explain,
+        };
+        var result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (var error in result.Errors) stderr.WriteLine($"paramlens: {error.Message}");
+            stderr.WriteLine("Run 'paramlens --help' for usage.");
+            return UsageError;
+        }
+        return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    private static int Guard(TextWriter stderr, string source, Func<int> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (ModelException e)
+        {
+            stderr.WriteLine($"paramlens: {e.Message}");
+            return ModelError;
+        }
+        catch (UsageException e)
+        {
+            stderr.WriteLine($"paramlens: {e.Message}");
+            return UsageError;
+        }
+        catch (FileNotFoundException)
+        {
+            stderr.WriteLine($"paramlens: {source}: no such file");
+            return UsageError;
+        }
+        catch (IOException e)
+        {
+            stderr.WriteLine($"paramlens: {source}: {e.Message}");
+            return ModelError;
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            stderr.WriteLine($"paramlens: {source}: {e.Message}");
+            return ModelError;
+        }
+    }
+
+    private static KerasVersion? ParseVersion(string? text)
+    {
+        if (text is null) return null;
+        try { return KerasVersion.Parse(text); }
+        catch (ModelException e) { throw new UsageException($"--keras-version: {e.Message}"); }
+    }
+
+    private static int TerminalColumns() =>
+        int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var c) && c > 0 ? c : 80;
+}

@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ParamLens.Graph;
+using ParamLens.Layers;
+using ParamLens.Shapes;
+
+namespace ParamLens.Building;
+
+/// <summary>
+/// Builds models the Keras way: <c>Input</c>, layers called on tensors, <c>Model</c>, <c>Sequential</c>. Like a Keras
+/// process, a session hands out automatic names (<c>dense</c>, <c>dense_1</c>, …) by the rules of its Keras version.
+/// </summary>
+public sealed partial class KerasSession(KerasVersion? version = null)
+{
+    private readonly Dictionary<string, int> _uses = [];
+
+    public KerasVersion Version { get; } = version ?? KerasVersion.Keras3;
+
+    /// <summary><c>keras.Input(shape)</c>: a tensor whose batch dimension is <paramref name="batchSize"/> (None by default).</summary>
+    public KerasTensor Input(long?[] shape, string? name = null, long? batchSize = null, string dtype = DType.Float32)
+    {
+        var inputName = name ?? (Version.IsKeras3 ? Unique("input_layer") : UniqueOneBased("input"));
+        return NewInputLayer(inputName, [batchSize, .. shape], dtype).CreateInputNode();
+    }
+
+    public KerasTensor Input(params long[] shape) => Input(shape.Select(d => (long?)d).ToArray());
+
+    /// <summary>A layer of a Keras class, configured from an object whose properties are config keys
+    /// (<c>new { filters = 32, kernel_size = new[] { 7, 7 }, name = "conv0" }</c>) or from a JSON object.</summary>
+    public Layer Layer(string className, object? config = null)
+    {
+        var declaration = LayerCatalog.Get(className);
+        var given = config switch
+        {
+            null => new JsonObject(),
+            JsonObject o => o,
+            _ => JsonSerializer.SerializeToNode(config) as JsonObject ?? throw new ArgumentException("config must be an object", nameof(config)),
+        };
+        var name = given["name"]?.GetValue<string>() ?? AutoName(declaration.ClassName);
+        given["name"] = name;
+        return new Layer(declaration, declaration.Configure(given), name);
+    }
+
+    /// <summary><c>keras.Model(inputs, outputs)</c>.</summary>
+    public Model Model(KerasTensor[] inputs, KerasTensor[] outputs, string? name = null) =>
+        Graph.Model.Functional(name ?? ModelName(Version.IsKeras3 ? "functional" : "model"), inputs, outputs, Version,
+            Version.Major == 2 && Version.Minor < 4 ? "Model" : "Functional");
+
+    public Model Model(KerasTensor input, KerasTensor output, string? name = null) => Model([input], [output], name);
+
+    /// <summary><c>keras.Sequential(layers)</c>, built at once when <paramref name="inputShape"/> is given (as with an
+    /// <c>Input</c> first layer or <c>input_shape=</c>), else on its first call.</summary>
+    public Model Sequential(IReadOnlyList<Layer> layers, string? name = null, long?[]? inputShape = null, string? inputName = null)
+    {
+        Layer? input = null;
+        if (inputShape is not null)
+        {
+            var autoName = inputName ?? (Version.IsKeras3 ? Unique("input_layer") : (layers.Count > 0 ? layers[0].Name : "sequential") + "_input");
+            input = NewInputLayer(autoName, [null, .. inputShape], DType.Float32);
+        }
+        return Graph.Model.Sequential(name ?? ModelName("sequential"), input, layers, Version);
+    }
+
+    private static Layer NewInputLayer(string name, long?[] batchShape, string dtype)
+    {
+        var declaration = LayerCatalog.Get("InputLayer");
+        var config = new JsonObject
+        {
+            ["name"] = name,
+            ["batch_shape"] = new JsonArray(batchShape.Select(d => d is null ? null : (JsonNode)JsonValue.Create(d.Value)).ToArray()),
+            ["dtype"] = dtype,
+        };
+        return new Layer(declaration, declaration.Configure(config), name);
+    }
+
+    private string ModelName(string baseName) => Version.IsStandalone ? UniqueOneBased(baseName) : Unique(baseName);
+
+    private string AutoName(string className)
+    {
+        var baseName = SnakeCase(className);
+        return Version.IsStandalone ? UniqueOneBased(baseName) : Unique(baseName);
+    }
+
+    /// <summary>tf.keras and Keras 3: <c>dense</c>, <c>dense_1</c>, <c>dense_2</c>…</summary>
+    private string Unique(string baseName)
+    {
+        var n = _uses.GetValueOrDefault(baseName);
+        _uses[baseName] = n + 1;
+        return n == 0 ? baseName : $"{baseName}_{n}";
+    }
+
+    /// <summary>Standalone Keras (and every Keras 2 <c>Input</c>): <c>dense_1</c>, <c>dense_2</c>…</summary>
+    private string UniqueOneBased(string baseName)
+    {
+        var n = _uses.GetValueOrDefault(baseName) + 1;
+        _uses[baseName] = n;
+        return $"{baseName}_{n}";
+    }
+
+    /// <summary>Keras <c>to_snake_case</c>: <c>BatchNormalization</c> → <c>batch_normalization</c>, <c>LeakyReLU</c> → <c>leaky_re_lu</c>.</summary>
+    public static string SnakeCase(string className)
+    {
+        var intermediate = CapitalisedWord().Replace(className, "$1_$2");
+        return LowerUpper().Replace(intermediate, "$1_$2").ToLowerInvariant();
+    }
+
+    [GeneratedRegex("(.)([A-Z][a-z0-9]+)")]
+    private static partial Regex CapitalisedWord();
+
+    [GeneratedRegex("([a-z])([A-Z])")]
+    private static partial Regex LowerUpper();
+}
+
+/// <summary>Keras-style call syntax for single-output layers.</summary>
+public static class LayerCalls
+{
+    /// <summary><c>layer(x)</c> for a layer with one output.</summary>
+    public static KerasTensor Apply(this Layer layer, params KerasTensor[] inputs)
+    {
+        var outputs = layer.Call(inputs);
+        return outputs.Count == 1 ? outputs[0] : throw new ModelException($"layer '{layer.Name}' has {outputs.Count} outputs; use Call");
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json.Nodes;
+using ParamLens.Shapes;
+
+namespace ParamLens.Layers;
+
+/// <summary>A weight a layer creates when it is built: name, shape, whether it is created trainable, and what it is for.</summary>
+/// <param name="Role">Plain words for what the weight does (and, for weights created non-trainable, why).</param>
+public sealed record WeightSpec(string Name, Shape Shape, bool Trainable, string Role)
+{
+    public long Count => Shape.ElementCount ?? throw new ModelException($"weight '{Name}' has an unknown dimension: {Shape}");
+
+    /// <summary>The count as a product of the dims, e.g. <c>7 · 7 · 3 · 32 = 4,704</c>.</summary>
+    public string Formula => Shape.Rank switch
+    {
+        0 => "1 (a scalar)",
+        1 => LayerConfig.Number(Count),
+        _ => string.Join(" · ", Shape.Select(Shape.DimText)) + " = " + LayerConfig.Number(Count),
+    };
+
+    public const string LearnedByGradients = "learned by gradient descent";
+}
+
+/// <summary>One call of a layer being analysed: its config, its input shapes, and the notes that explain the output shape.</summary>
+public sealed class LayerCall(LayerConfig config, IReadOnlyList<Shape> inputs)
+{
+    public LayerConfig Config { get; } = config;
+    public IReadOnlyList<Shape> Inputs { get; } = inputs;
+    public List<string> Notes { get; } = [];
+
+    /// <summary>The single input of a one-input layer.</summary>
+    public Shape Input => Inputs.Count == 1 ? Inputs[0] : throw new ModelException($"expects 1 input, got {Inputs.Count}");
+
+    public void Note(string text) => Notes.Add(text);
+}
+
+/// <summary>
+/// The declaration of one Keras layer class: its config keys with Keras defaults, its output-shape rule, the weights it
+/// builds and the words that explain them. Every front end constructs layers through these declarations.
+/// </summary>
+public abstract class LayerDeclaration
+{
+    /// <summary>Keys every Keras layer config has.</summary>
+    private static readonly ConfigKey[] BaseKeys =
+    [
+        ConfigKey.Opt("name", null), ConfigKey.Opt("trainable", true), ConfigKey.Opt("dtype", DType.Float32),
+    ];
+
+    protected LayerDeclaration(string className, params ConfigKey[] keys)
+    {
+        ClassName = className;
+        Keys = [.. BaseKeys, .. keys];
+    }
+
+    public string ClassName { get; }
+    public IReadOnlyList<ConfigKey> Keys { get; }
+
+    /// <summary>Output shapes for one call, with notes that show the arithmetic.</summary>
+    public abstract IReadOnlyList<Shape> OutputShapes(LayerCall call);
+
+    /// <summary>The weights built from the first call's input shapes (Keras <c>build</c>), in creation order.</summary>
+    public virtual IEnumerable<WeightSpec> Weights(LayerCall call) => [];
+
+    /// <summary>The layer's parameter count as a formula in the config's terms, e.g. <c>(7·7·3 + 1)·32</c>; null when the
+    /// sum of the weight counts says it all.</summary>
+    public virtual string? CountFormula(LayerCall call, IReadOnlyList<WeightSpec> weights) => null;
+
+    /// <summary>A short description of the config that matters, shown next to the class (e.g. the activation).</summary>
+    public virtual string? Detail(LayerConfig config) => null;
+
+    public LayerConfig Configure(JsonObject? given) => new(this, given);
+
+    protected static Shape Same(LayerCall call, string why)
+    {
+        call.Note(why);
+        return call.Input;
+    }
+}

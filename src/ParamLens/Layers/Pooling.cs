@@ -1,0 +1,53 @@
+using ParamLens.Shapes;
+using static ParamLens.Layers.SpatialArithmetic;
+
+namespace ParamLens.Layers;
+
+/// <summary>Keras <c>MaxPooling*</c> and <c>AveragePooling*</c>: a window summarised to one value per channel; no weights.</summary>
+public sealed class PoolingDeclaration(string kind, int rank) : LayerDeclaration($"{kind}Pooling{rank}D",
+    ConfigKey.Opt("pool_size", 2), ConfigKey.Opt("strides", null), ConfigKey.Opt("padding", "valid"),
+    ConfigKey.Opt("data_format", null))
+{
+    public int Rank { get; } = rank;
+
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
+    {
+        var c = call.Config;
+        var input = call.Input;
+        RequireRank(input, Rank + 2, ClassName);
+        var pool = c.Tuple("pool_size", Rank);
+        var strides = c.Has("strides") ? c.Tuple("strides", Rank) : pool;
+        var names = AxisNames(Rank);
+        var axes = SpatialAxes(Rank, ChannelsFirst(c));
+        var output = input;
+        for (var i = 0; i < Rank; i++)
+            output = output.With(axes[i], Window(call, names[i], input[axes[i]], pool[i], strides[i], 1, c.String("padding")));
+        call.Note("channels are unchanged; pooling has no weights");
+        return [output];
+    }
+}
+
+/// <summary>Keras <c>GlobalMaxPooling*</c> and <c>GlobalAveragePooling*</c>: one value per channel; no weights.</summary>
+public sealed class GlobalPoolingDeclaration(string kind, int rank) : LayerDeclaration($"Global{kind}Pooling{rank}D",
+    ConfigKey.Opt("data_format", null), ConfigKey.Opt("keepdims", false))
+{
+    public int Rank { get; } = rank;
+
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
+    {
+        var input = call.Input;
+        RequireRank(input, Rank + 2, ClassName);
+        var cf = ChannelsFirst(call.Config);
+        var channels = input[ChannelAxis(input, cf)];
+        var verb = ClassName.Contains("Max") ? "the maximum" : "the mean";
+        if (call.Config.Bool("keepdims"))
+        {
+            call.Note($"each spatial axis is reduced to 1 ({verb}), kept as size 1 (keepdims)");
+            var output = input;
+            foreach (var axis in SpatialAxes(Rank, cf)) output = output.With(axis, 1);
+            return [output];
+        }
+        call.Note($"every spatial axis is reduced to {verb}: one value for each of the {Shape.DimText(channels)} channels");
+        return [Shape.Of(input[0], channels)];
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text;
+using ParamLens.Accounting;
+using ParamLens.Layers;
+using ParamLens.Shapes;
+
+namespace ParamLens.Rendering;
+
+/// <summary>The explanation as plain text: each layer's shape arithmetic and weights, the non-trainable sources, the totals.</summary>
+public static class TextExplanation
+{
+    public static string Render(Explanation e, string? onlyLayer = null)
+    {
+        var sb = new StringBuilder();
+        var layers = Filter(e, onlyLayer);
+        sb.Append($"Model \"{e.ModelName}\" ({e.ModelClass}, Keras {e.KerasVersion}) — {e.Layers.Count} layers, ")
+          .Append($"{N(e.TotalParams)} parameters ({ByteSize.Keras3(e.TotalBytes)})\n");
+        foreach (var layer in layers) Layer(sb, layer, "");
+        if (onlyLayer is not null) return sb.ToString();
+
+        sb.Append('\n');
+        NonTrainable(sb, e);
+        sb.Append("\nTotals\n");
+        sb.Append($"  {e.RowsEquation} total\n");
+        if (e.RowsDifference is { } diff) sb.Append($"  ({diff}; total {N(e.TotalParams)})\n");
+        sb.Append($"  {N(e.TotalParams)} − {N(e.NonTrainableParams)} = {N(e.TrainableParams)} trainable\n");
+        sb.Append($"  {N(e.NonTrainableParams)} non-trainable\n");
+        return sb.ToString();
+    }
+
+    internal static IReadOnlyList<LayerExplanation> Filter(Explanation e, string? onlyLayer)
+    {
+        if (onlyLayer is null) return e.Layers;
+        var found = Flatten(e.Layers).Where(l => l.Name == onlyLayer).ToArray();
+        return found.Length > 0 ? found
+            : throw new UsageException($"no layer named '{onlyLayer}' (layers: {string.Join(", ", Flatten(e.Layers).Select(l => l.Name))})");
+    }
+
+    private static IEnumerable<LayerExplanation> Flatten(IEnumerable<LayerExplanation> layers) =>
+        layers.SelectMany(l => new[] { l }.Concat(Flatten(l.Children)));
+
+    private static void Layer(StringBuilder sb, LayerExplanation l, string indent)
+    {
+        sb.Append('\n');
+        var title = $"{indent}{l.Name} ({l.ClassName}{(l.Detail is null ? "" : " " + l.Detail)})";
+        var shapes = l.InputShapes.Count == 0 ? $"→ {ShapeList(l.OutputShapes)}" : $"{ShapeList(l.InputShapes)} → {ShapeList(l.OutputShapes)}";
+        sb.Append($"{title}  {shapes}  {N(l.Params)} params\n");
+        foreach (var note in l.ShapeNotes) sb.Append($"{indent}  {note}\n");
+        if (l.Uses > 1) sb.Append($"{indent}  shared: called {l.Uses} times, its weights are counted once\n");
+        if (l.Children.Count > 0)
+        {
+            sb.Append($"{indent}  a nested model: its {N(l.Params)} parameters are those of its layers, each counted once:\n");
+            foreach (var child in l.Children) Layer(sb, child, indent + "    ");
+            return;
+        }
+        if (l.Weights.Count == 0) return;
+        var nameWidth = l.Weights.Max(w => w.Name.Length);
+        var shapeWidth = l.Weights.Max(w => w.Shape.ToPythonTuple().Length);
+        var formulaWidth = l.Weights.Max(w => w.Formula.Length);
+        foreach (var w in l.Weights)
+            sb.Append($"{indent}  {w.Name.PadRight(nameWidth)}  {w.Shape.ToPythonTuple().PadRight(shapeWidth)}  {w.Formula.PadRight(formulaWidth)}  ")
+              .Append($"{(w.Trainable ? "trainable" : "non-trainable"),-13}  {w.Reason}\n");
+        sb.Append($"{indent}  total {(l.CountFormula is { } f ? f + " = " : l.Weights.Count > 1 ? string.Join(" + ", l.Weights.Select(w => N(w.Count))) + " = " : "")}{N(l.Params)}");
+        if (l.NonTrainableParams > 0)
+        {
+            var nt = l.Weights.Where(w => !w.Trainable).ToArray();
+            sb.Append($", of which {N(l.NonTrainableParams)} non-trainable ({string.Join(" + ", nt.Select(w => $"{w.Name} {N(w.Count)}"))})");
+        }
+        sb.Append('\n');
+    }
+
+    private static void NonTrainable(StringBuilder sb, Explanation e)
+    {
+        if (e.NonTrainableParams == 0)
+        {
+            sb.Append("Non-trainable parameters: none — every weight is learned by gradient descent.\n");
+            return;
+        }
+        sb.Append($"Where the {N(e.NonTrainableParams)} non-trainable parameters come from\n");
+        sb.Append("  " + string.Join(" + ", e.NonTrainableSources.Select(s => $"{s.Layer}.{s.Weight.Name} {N(s.Weight.Count)}")))
+          .Append($" = {N(e.NonTrainableParams)}\n");
+        foreach (var group in e.NonTrainableSources.GroupBy(s => s.Weight.Reason))
+            sb.Append($"  {string.Join(", ", group.Select(s => $"{s.Layer}.{s.Weight.Name}"))}: {group.Key}\n");
+        sb.Append(e.FrozenLayers.Count == 0 ? "  (no layer is frozen)\n" : $"  (frozen: {string.Join(", ", e.FrozenLayers)})\n");
+    }
+
+    internal static string ShapeList(IReadOnlyList<Shape> shapes) =>
+        shapes.Count == 1 ? shapes[0].ToPythonTuple() : "[" + string.Join(", ", shapes.Select(s => s.ToPythonTuple())) + "]";
+
+    internal static string N(long n) => LayerConfig.Number(n);
+}
