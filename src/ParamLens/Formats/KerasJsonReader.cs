@@ -60,12 +60,12 @@ public static class KerasJsonReader
             var layer = CreateLayerOrModel(entry, version);
             // Older configs put the input shape on the first layer instead of an InputLayer entry.
             if (index == 0 && layer.Config is { } c && (c.OptDims("batch_input_shape") ?? c.OptDims("batch_shape")) is { } dims)
-                inputLayer = AutoInput(layer.Name + "_input", dims);
+                inputLayer = AutoInput(layer.Name + "_input", dims, version);
             layers.Add(layer);
         }
         if (inputLayer is null && config is JsonObject cfg && cfg["build_input_shape"] is JsonArray buildShape)
             inputLayer = AutoInput(version.IsKeras3 ? "input_layer" : (layers.FirstOrDefault()?.Name ?? name) + "_input",
-                buildShape.Select(d => d is null ? (long?)null : d.GetValue<long>()).ToArray());
+                buildShape.Select(d => d is null ? (long?)null : d.GetValue<long>()).ToArray(), version);
         try
         {
             return Model.Sequential(name, inputLayer, layers, version);
@@ -76,7 +76,7 @@ public static class KerasJsonReader
         }
     }
 
-    private static Layer AutoInput(string name, long?[] batchShape)
+    private static Layer AutoInput(string name, long?[] batchShape, KerasVersion version)
     {
         var declaration = LayerCatalog.Get("InputLayer");
         var config = new JsonObject
@@ -84,7 +84,7 @@ public static class KerasJsonReader
             ["name"] = name,
             ["batch_shape"] = new JsonArray(batchShape.Select(d => d is null ? null : (JsonNode)JsonValue.Create(d.Value)).ToArray()),
         };
-        return new Layer(declaration, declaration.Configure(config), name);
+        return new Layer(declaration, declaration.Configure(config, version), name);
     }
 
     private static Model ReadFunctional(JsonObject config, KerasVersion version, string className)
@@ -249,7 +249,7 @@ public static class KerasJsonReader
         try
         {
             var declaration = LayerCatalog.Get(className);
-            return new Layer(declaration, declaration.Configure(config), name);
+            return new Layer(declaration, declaration.Configure(config, version), name);
         }
         catch (ModelException e)
         {

@@ -100,7 +100,7 @@ public sealed class Model : Layer
             if (!build) throw new ModelException($"model '{Name}' is not built");
             if (inputs.Count != 1) throw new ModelException($"a Sequential model takes 1 input, got {inputs.Count}");
             var inputLayer = new Layer(LayerCatalog.Get("InputLayer"),
-                LayerCatalog.Get("InputLayer").Configure(new() { ["batch_shape"] = ShapeJson(inputs[0]) }), Name + "_input");
+                LayerCatalog.Get("InputLayer").Configure(new() { ["batch_shape"] = ShapeJson(inputs[0]) }, Version), Name + "_input");
             BuildSequential(inputLayer.CreateInputNode());
             return (Outputs.Select(t => t.Shape).ToArray(), null);
         }

@@ -115,3 +115,16 @@ public sealed class ConvTransposeDeclaration(int rank) : LayerDeclaration($"Conv
         return c.Bool("use_bias") ? $"({kernel}·{cin} + 1)·{filters}" : $"{kernel}·{cin}·{filters}";
     }
 }
+
+/// <summary>Convolutions of rank 1–3 and their transposes.</summary>
+public sealed class ConvolutionFamily : LayerFamily
+{
+    public override IEnumerable<LayerDeclaration> Declarations() =>
+        new[] { 1, 2, 3 }.SelectMany(r => new LayerDeclaration[] { new ConvDeclaration(r), new ConvTransposeDeclaration(r) });
+
+    public override IEnumerable<(string Alias, string ClassName)> Aliases() =>
+    [
+        ("Convolution1D", "Conv1D"), ("Convolution2D", "Conv2D"), ("Convolution3D", "Conv3D"),
+        ("Deconvolution2D", "Conv2DTranspose"), ("Deconv2D", "Conv2DTranspose"), ("Deconvolution3D", "Conv3DTranspose"), ("Deconv3D", "Conv3DTranspose"),
+    ];
+}

@@ -88,3 +88,13 @@ internal static class Json
 {
     public static JsonArray Ints(params long[] values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
 }
+
+/// <summary>Core layers: input, dense, dropout and the activation layers of the foundation.</summary>
+public sealed class CoreFamily : LayerFamily
+{
+    public override IEnumerable<LayerDeclaration> Declarations() =>
+    [
+        new InputLayerDeclaration(), new DenseDeclaration(), new DropoutDeclaration(), new ActivationDeclaration(),
+        new ReLUDeclaration(), new LeakyReLUDeclaration(),
+    ];
+}

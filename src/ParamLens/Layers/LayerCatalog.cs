@@ -1,54 +1,39 @@
 namespace ParamLens.Layers;
 
-/// <summary>Every declared Keras layer class, by class name: the one place front ends look layers up.</summary>
+/// <summary>A family of Keras layer classes (one file each: core, convolution, pooling, …) that the catalog collects.</summary>
+public abstract class LayerFamily
+{
+    public abstract IEnumerable<LayerDeclaration> Declarations();
+
+    /// <summary>Other names Keras accepts for a class of this family (Keras 2 aliases, legacy class names).</summary>
+    public virtual IEnumerable<(string Alias, string ClassName)> Aliases() => [];
+}
+
+/// <summary>Every declared Keras layer class, by class name: the one place front ends look layers up. Families are found
+/// by type, so a new family file needs no registration here.</summary>
 public static class LayerCatalog
 {
-    private static readonly Dictionary<string, LayerDeclaration> ByName = Build();
+    private static readonly (Dictionary<string, LayerDeclaration> ByName, Dictionary<string, string> Aliases) Index = Build();
 
-    private static Dictionary<string, LayerDeclaration> Build()
+    private static (Dictionary<string, LayerDeclaration>, Dictionary<string, string>) Build()
     {
-        List<LayerDeclaration> all =
-        [
-            new InputLayerDeclaration(), new DenseDeclaration(), new DropoutDeclaration(), new ActivationDeclaration(),
-            new ReLUDeclaration(), new LeakyReLUDeclaration(), new BatchNormalizationDeclaration(),
-            new FlattenDeclaration(), new ReshapeDeclaration(), new ConcatenateDeclaration(),
-            new ElementwiseMergeDeclaration("Add", "adds"), new ElementwiseMergeDeclaration("Subtract", "subtracts"),
-            new ElementwiseMergeDeclaration("Multiply", "multiplies"), new ElementwiseMergeDeclaration("Average", "averages"),
-            new ElementwiseMergeDeclaration("Maximum", "takes the maximum of"), new ElementwiseMergeDeclaration("Minimum", "takes the minimum of"),
-        ];
-        foreach (var rank in new[] { 1, 2, 3 })
-        {
-            all.Add(new ConvDeclaration(rank));
-            all.Add(new ConvTransposeDeclaration(rank));
-            all.Add(new ZeroPaddingDeclaration(rank));
-            all.Add(new CroppingDeclaration(rank));
-            all.Add(new UpSamplingDeclaration(rank));
-            foreach (var kind in new[] { "Max", "Average" })
-            {
-                all.Add(new PoolingDeclaration(kind, rank));
-                all.Add(new GlobalPoolingDeclaration(kind, rank));
-            }
-        }
-        return all.ToDictionary(d => d.ClassName);
+        var families = typeof(LayerFamily).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(LayerFamily)) && !t.IsAbstract)
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .Select(t => (LayerFamily)Activator.CreateInstance(t)!)
+            .ToArray();
+        var byName = new Dictionary<string, LayerDeclaration>();
+        foreach (var d in families.SelectMany(f => f.Declarations()))
+            if (!byName.TryAdd(d.ClassName, d)) throw new InvalidOperationException($"two declarations of {d.ClassName}");
+        var aliases = families.SelectMany(f => f.Aliases()).ToDictionary(a => a.Alias, a => a.ClassName);
+        return (byName, aliases);
     }
 
-    /// <summary>Keras 2 aliases that name the same class.</summary>
-    private static readonly Dictionary<string, string> Aliases = new()
-    {
-        ["Convolution1D"] = "Conv1D", ["Convolution2D"] = "Conv2D", ["Convolution3D"] = "Conv3D",
-        ["Deconvolution2D"] = "Conv2DTranspose", ["Deconv2D"] = "Conv2DTranspose",
-        ["MaxPool1D"] = "MaxPooling1D", ["MaxPool2D"] = "MaxPooling2D", ["MaxPool3D"] = "MaxPooling3D",
-        ["AvgPool1D"] = "AveragePooling1D", ["AvgPool2D"] = "AveragePooling2D", ["AvgPool3D"] = "AveragePooling3D",
-        ["GlobalMaxPool1D"] = "GlobalMaxPooling1D", ["GlobalMaxPool2D"] = "GlobalMaxPooling2D", ["GlobalMaxPool3D"] = "GlobalMaxPooling3D",
-        ["GlobalAvgPool1D"] = "GlobalAveragePooling1D", ["GlobalAvgPool2D"] = "GlobalAveragePooling2D", ["GlobalAvgPool3D"] = "GlobalAveragePooling3D",
-        ["BatchNormalizationV1"] = "BatchNormalization", ["BatchNormalizationV2"] = "BatchNormalization",
-    };
-
-    public static IEnumerable<LayerDeclaration> All => ByName.Values;
+    public static IEnumerable<LayerDeclaration> All => Index.ByName.Values;
 
     public static LayerDeclaration? Find(string className) =>
-        ByName.TryGetValue(className, out var d) ? d
-        : Aliases.TryGetValue(className, out var alias) && ByName.TryGetValue(alias, out d) ? d : null;
+        Index.ByName.TryGetValue(className, out var d) ? d
+        : Index.Aliases.TryGetValue(className, out var alias) && Index.ByName.TryGetValue(alias, out d) ? d : null;
 
     public static LayerDeclaration Get(string className) =>
         Find(className) ?? throw new ModelException($"unknown layer class '{className}'");

@@ -1,13 +1,18 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using ParamLens.Graph;
 
 namespace ParamLens.Layers;
 
 /// <summary>One config key of a Keras layer class, with the default Keras applies when the key is absent.</summary>
-public sealed record ConfigKey(string Name, JsonNode? Default, bool Required = false)
+/// <param name="DefaultFor">When the default depends on the Keras version (e.g. GRU <c>reset_after</c>), the default for a version.</param>
+public sealed record ConfigKey(string Name, JsonNode? Default, bool Required = false, Func<KerasVersion, JsonNode?>? DefaultFor = null)
 {
     public static ConfigKey Req(string name) => new(name, null, Required: true);
     public static ConfigKey Opt(string name, JsonNode? @default) => new(name, @default);
+    public static ConfigKey ByVersion(string name, Func<KerasVersion, JsonNode?> defaultFor) => new(name, null, DefaultFor: defaultFor);
+
+    public JsonNode? DefaultIn(KerasVersion version) => DefaultFor is { } f ? f(version) : Default?.DeepClone();
 }
 
 /// <summary>
@@ -18,17 +23,20 @@ public sealed class LayerConfig
 {
     private readonly JsonObject _values;
 
-    public LayerConfig(LayerDeclaration declaration, JsonObject? given)
+    public LayerConfig(LayerDeclaration declaration, JsonObject? given, KerasVersion version)
     {
+        Version = version;
         _values = given is null ? new JsonObject() : (JsonObject)given.DeepClone();
         foreach (var key in declaration.Keys)
         {
             if (_values.ContainsKey(key.Name)) continue;
             if (key.Required) throw new ModelException($"{declaration.ClassName} needs the config key '{key.Name}'");
-            _values[key.Name] = key.Default?.DeepClone();
+            _values[key.Name] = key.DefaultIn(version);
         }
     }
 
+    /// <summary>The Keras version whose defaults and rules apply (the one that wrote the config, or the one emulated).</summary>
+    public KerasVersion Version { get; }
     public JsonObject Values => _values;
     public bool Has(string key) => _values.TryGetPropertyValue(key, out var v) && v is not null;
     public JsonNode? Raw(string key) => _values.TryGetPropertyValue(key, out var v) ? v : null;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ParamLens.Graph;
 using ParamLens.Shapes;
 
 namespace ParamLens.Layers;
@@ -67,7 +68,7 @@ public abstract class LayerDeclaration
     /// <summary>A short description of the config that matters, shown next to the class (e.g. the activation).</summary>
     public virtual string? Detail(LayerConfig config) => null;
 
-    public LayerConfig Configure(JsonObject? given) => new(this, given);
+    public LayerConfig Configure(JsonObject? given, KerasVersion version) => new(this, given, version);
 
     protected static Shape Same(LayerCall call, string why)
     {

@@ -64,3 +64,15 @@ public sealed class ConcatenateDeclaration() : LayerDeclaration("Concatenate", C
         return [new Shape(dims)];
     }
 }
+
+/// <summary>Layers that merge several inputs.</summary>
+public sealed class MergingFamily : LayerFamily
+{
+    public override IEnumerable<LayerDeclaration> Declarations() =>
+    [
+        new ConcatenateDeclaration(),
+        new ElementwiseMergeDeclaration("Add", "adds"), new ElementwiseMergeDeclaration("Subtract", "subtracts"),
+        new ElementwiseMergeDeclaration("Multiply", "multiplies"), new ElementwiseMergeDeclaration("Average", "averages"),
+        new ElementwiseMergeDeclaration("Maximum", "takes the maximum of"), new ElementwiseMergeDeclaration("Minimum", "takes the minimum of"),
+    ];
+}

@@ -50,3 +50,12 @@ public sealed class BatchNormalizationDeclaration() : LayerDeclaration("BatchNor
         return (shape, shape.ElementCount!.Value);
     }
 }
+
+/// <summary>Normalization layers.</summary>
+public sealed class NormalizationFamily : LayerFamily
+{
+    public override IEnumerable<LayerDeclaration> Declarations() => [new BatchNormalizationDeclaration()];
+
+    public override IEnumerable<(string Alias, string ClassName)> Aliases() =>
+        [("BatchNormalizationV1", "BatchNormalization"), ("BatchNormalizationV2", "BatchNormalization")];
+}

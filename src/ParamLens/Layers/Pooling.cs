@@ -51,3 +51,22 @@ public sealed class GlobalPoolingDeclaration(string kind, int rank) : LayerDecla
         return [Shape.Of(input[0], channels)];
     }
 }
+
+/// <summary>Windowed and global max/average pooling of rank 1–3.</summary>
+public sealed class PoolingFamily : LayerFamily
+{
+    public override IEnumerable<LayerDeclaration> Declarations() =>
+        from rank in new[] { 1, 2, 3 }
+        from kind in new[] { "Max", "Average" }
+        from d in new LayerDeclaration[] { new PoolingDeclaration(kind, rank), new GlobalPoolingDeclaration(kind, rank) }
+        select d;
+
+    public override IEnumerable<(string Alias, string ClassName)> Aliases() =>
+        from rank in new[] { 1, 2, 3 }
+        from pair in new[]
+        {
+            ($"MaxPool{rank}D", $"MaxPooling{rank}D"), ($"AvgPool{rank}D", $"AveragePooling{rank}D"),
+            ($"GlobalMaxPool{rank}D", $"GlobalMaxPooling{rank}D"), ($"GlobalAvgPool{rank}D", $"GlobalAveragePooling{rank}D"),
+        }
+        select pair;
+}

@@ -153,3 +153,11 @@ public sealed class UpSamplingDeclaration(int rank) : LayerDeclaration($"UpSampl
         return [output];
     }
 }
+
+/// <summary>Layers that rearrange, pad, crop or resize without weights.</summary>
+public sealed class ReshapingFamily : LayerFamily
+{
+    public override IEnumerable<LayerDeclaration> Declarations() =>
+        new LayerDeclaration[] { new FlattenDeclaration(), new ReshapeDeclaration() }.Concat(
+            new[] { 1, 2, 3 }.SelectMany(r => new LayerDeclaration[] { new ZeroPaddingDeclaration(r), new CroppingDeclaration(r), new UpSamplingDeclaration(r) }));
+}
