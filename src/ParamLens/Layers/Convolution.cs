@@ -22,6 +22,8 @@ public sealed class ConvDeclaration(int rank) : LayerDeclaration($"Conv{rank}D",
         var dilation = c.Tuple("dilation_rate", Rank);
         var padding = c.String("padding");
         if (padding == "causal" && Rank != 1) throw new ModelException("padding 'causal' is only allowed for Conv1D");
+        if (strides.Any(s => s > 1) && dilation.Any(d => d > 1))
+            throw new ModelException("strides > 1 cannot be combined with dilation_rate > 1");
         var names = AxisNames(Rank);
         var axes = SpatialAxes(Rank, cf);
         var output = input;

@@ -91,7 +91,7 @@ public sealed class LayerConfig
         var other => throw Bad(key, other, "a list of dimensions"),
     };
 
-    private static long AsLong(string key, JsonNode? node)
+    internal static long AsLong(string key, JsonNode? node)
     {
         if (AsNumber(node) is double d && d == Math.Floor(d) && Math.Abs(d) < 9e15) return (long)d;
         throw Bad(key, node, "an integer");

@@ -64,7 +64,7 @@ internal static class AxisPairs
             JsonArray { Count: 2 } p => (AsLong(p[0]), AsLong(p[1])),
             _ => (AsLong(node), AsLong(node)),
         };
-        long AsLong(JsonNode? n) => n is JsonValue v && v.TryGetValue<long>(out var l) && l >= 0
+        long AsLong(JsonNode? n) => LayerConfig.AsLong(key, n) is var l && l >= 0
             ? l : throw new ModelException($"config key '{key}' should hold non-negative integers, not {raw?.ToJsonString()}");
         if (raw is JsonArray arr)
         {

@@ -1,0 +1,136 @@
+using ParamLens.Accounting;
+using ParamLens.Formats;
+using ParamLens.Graph;
+using ParamLens.Shapes;
+
+namespace ParamLens.Tests.Foundation;
+
+/// <summary>Keras 2 and Keras 3 configs, in the layouts each version wrote, read into the same graph.</summary>
+public class KerasJsonReaderTests
+{
+    private static Model Read(string json) => ModelSource.Load(System.Text.Encoding.UTF8.GetBytes(json)).Single();
+
+    [Fact]
+    public void SeedExample_Keras224_Functional()
+    {
+        var model = ModelSource.Load(Path.Combine(TestPaths.RepoRoot, "examples", "seed", "myModel.json")).Single();
+        var account = ModelAccount.Of(model);
+        Assert.Equal("myModel", model.Name);
+        Assert.Equal("2.2.4", model.Version.Text);
+        Assert.Equal((7 * 7 * 3 + 1) * 32 + 4 * 32 + (32 * 32 * 32 + 1), account.TotalParams);
+        Assert.Equal(2 * 32, account.NonTrainableParams);
+        Assert.Equal(["input_3", "zero_padding2d_3", "conv0", "bn0", "activation_2", "max_pool", "flatten_2", "fc"],
+            model.Layers.Select(l => l.Name));
+    }
+
+    [Fact]
+    public void Keras20_SequentialAsAPlainList_InputShapeOnFirstLayer()
+    {
+        var model = Read("""
+            {"class_name": "Sequential", "keras_version": "2.0.8", "backend": "tensorflow", "config": [
+              {"class_name": "Dense", "config": {"name": "dense_1", "units": 8, "batch_input_shape": [null, 4], "activation": "relu"}},
+              {"class_name": "Dense", "config": {"name": "dense_2", "units": 2}}]}
+            """);
+        Assert.Equal(ModelKind.Sequential, model.Kind);
+        Assert.Equal((4 * 8 + 8) + (8 * 2 + 2), ModelAccount.Of(model).TotalParams);
+        Assert.Equal(["dense_1", "dense_2"], model.Layers.Select(l => l.Name));
+        Assert.Equal("dense_1_input", model.Inputs[0].Node.Layer.Name);
+    }
+
+    [Fact]
+    public void Keras2_SequentialWithBuildInputShape()
+    {
+        var model = Read("""
+            {"class_name": "Sequential", "keras_version": "2.9.0", "config": {"name": "seq", "layers": [
+              {"class_name": "Dense", "config": {"name": "dense", "units": 3}}], "build_input_shape": [null, 5]}}
+            """);
+        Assert.Equal(5 * 3 + 3, ModelAccount.Of(model).TotalParams);
+    }
+
+    /// <summary>Keras 3 layout: module/registered_name entries, batch_shape, {args, kwargs} nodes with __keras_tensor__,
+    /// flat input/output triples, DTypePolicy objects; a nested functional model called twice (a shared sub-model).</summary>
+    [Fact]
+    public void Keras3_FunctionalWithSharedNestedModel()
+    {
+        var model = Read("""
+            {"module": "keras", "class_name": "Functional", "registered_name": "Functional", "config": {
+              "name": "pair", "trainable": true,
+              "layers": [
+                {"module": "keras.layers", "class_name": "InputLayer", "registered_name": null, "name": "a",
+                 "config": {"batch_shape": [null, 6], "dtype": "float32", "sparse": false, "name": "a"}, "inbound_nodes": []},
+                {"module": "keras.layers", "class_name": "InputLayer", "registered_name": null, "name": "b",
+                 "config": {"batch_shape": [null, 6], "dtype": "float32", "sparse": false, "name": "b"}, "inbound_nodes": []},
+                {"module": "keras", "class_name": "Functional", "registered_name": "Functional", "name": "tower",
+                 "config": {"name": "tower", "trainable": false,
+                   "layers": [
+                     {"module": "keras.layers", "class_name": "InputLayer", "registered_name": null, "name": "t_in",
+                      "config": {"batch_shape": [null, 6], "dtype": "float32", "sparse": false, "name": "t_in"}, "inbound_nodes": []},
+                     {"module": "keras.layers", "class_name": "Dense", "registered_name": null, "name": "t_dense",
+                      "config": {"name": "t_dense", "trainable": true,
+                                 "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null},
+                                 "units": 3, "activation": "relu", "use_bias": true},
+                      "build_config": {"input_shape": [null, 6]},
+                      "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 6], "dtype": "float32", "keras_history": ["t_in", 0, 0]}}], "kwargs": {}}]}],
+                   "input_layers": ["t_in", 0, 0], "output_layers": ["t_dense", 0, 0]},
+                 "inbound_nodes": [
+                   {"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 6], "dtype": "float32", "keras_history": ["a", 0, 0]}}], "kwargs": {}},
+                   {"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 6], "dtype": "float32", "keras_history": ["b", 0, 0]}}], "kwargs": {}}]},
+                {"module": "keras.layers", "class_name": "Concatenate", "registered_name": null, "name": "join",
+                 "config": {"name": "join", "trainable": true, "axis": -1},
+                 "inbound_nodes": [{"args": [[
+                    {"class_name": "__keras_tensor__", "config": {"shape": [null, 3], "dtype": "float32", "keras_history": ["tower", 1, 0]}},
+                    {"class_name": "__keras_tensor__", "config": {"shape": [null, 3], "dtype": "float32", "keras_history": ["tower", 2, 0]}}]], "kwargs": {}}]},
+                {"module": "keras.layers", "class_name": "Dense", "registered_name": null, "name": "head",
+                 "config": {"name": "head", "trainable": true, "units": 1},
+                 "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 6], "dtype": "float32", "keras_history": ["join", 0, 0]}}], "kwargs": {}}]}],
+              "input_layers": [["a", 0, 0], ["b", 0, 0]], "output_layers": ["head", 0, 0]}}
+            """);
+        Assert.True(model.Version.IsKeras3);
+        var account = ModelAccount.Of(model);
+        // tower: 6·3 + 3 = 21, counted once although called twice; head: 6 + 1 = 7
+        Assert.Equal(21 + 7, account.TotalParams);
+        Assert.Equal(21, account.NonTrainableParams); // the tower is frozen
+        var tower = account.Layers.Single(r => r.Layer.Name == "tower");
+        Assert.Equal(2, tower.Uses);
+        Assert.Equal(Shape.Of(null, 6), model.Layers.Single(l => l.Name == "join").InboundNodes[0].Outputs[0].Shape);
+        Assert.False(model.IsSequentialLike);
+    }
+
+    [Fact]
+    public void Keras2_SharedLayer_SecondCallReferencedAsNodeOne()
+    {
+        var model = Read("""
+            {"class_name": "Functional", "keras_version": "2.8.0", "config": {"name": "m",
+              "layers": [
+                {"class_name": "InputLayer", "name": "x", "config": {"batch_input_shape": [null, 4], "name": "x"}, "inbound_nodes": []},
+                {"class_name": "Dense", "name": "d", "config": {"name": "d", "units": 4}, "inbound_nodes": [[["x", 0, 0, {}]], [["d", 0, 0, {}]]]},
+                {"class_name": "Dense", "name": "out", "config": {"name": "out", "units": 1, "trainable": false}, "inbound_nodes": [[["d", 1, 0, {}]]]}],
+              "input_layers": [["x", 0, 0]], "output_layers": [["out", 0, 0]]}}
+            """);
+        var account = ModelAccount.Of(model);
+        Assert.Equal((4 * 4 + 4) + (4 + 1), account.TotalParams);
+        Assert.Equal(4 + 1, account.NonTrainableParams);
+        Assert.Equal(2, model.Layers.Single(l => l.Name == "d").InboundNodes.Count);
+    }
+
+    [Theory]
+    [InlineData("""{"class_name": "Functional", "config": {"name": "m", "layers": [{"class_name": "Dense", "name": "d", "config": {"name": "d", "units": 2}, "inbound_nodes": [[["ghost", 0, 0, {}]]]}], "input_layers": [], "output_layers": [["d", 0, 0]]}}""", "'ghost'")]
+    [InlineData("""{"class_name": "Functional", "config": {"name": "m", "layers": [{"class_name": "InputLayer", "name": "x", "config": {"batch_input_shape": [null, 2], "name": "x"}, "inbound_nodes": []}, {"class_name": "Dense", "name": "a", "config": {"name": "a", "units": 2}, "inbound_nodes": [[["b", 0, 0, {}]]]}, {"class_name": "Dense", "name": "b", "config": {"name": "b", "units": 2}, "inbound_nodes": [[["a", 0, 0, {}]]]}], "input_layers": [["x", 0, 0]], "output_layers": [["b", 0, 0]]}}""", "never appear")]
+    [InlineData("""{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 2], "name": "i"}}, {"class_name": "Dense", "config": {"name": "d"}}]}}""", "'units'")]
+    [InlineData("""{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "InputLayer", "config": {"batch_input_shape": [null, -3], "name": "i"}}]}}""", "negative")]
+    [InlineData("""{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 2], "name": "i"}}, {"class_name": "Conv2D", "config": {"name": "c", "filters": 2, "kernel_size": 3}}]}}""", "layer 'c' (Conv2D)")]
+    [InlineData("""{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 3037000500], "name": "i"}}, {"class_name": "Dense", "config": {"name": "d", "units": 3037000500}}]}}""", "64 bits")]
+    public void BrokenConfigs_GiveAClearModelError(string json, string expectedFragment)
+    {
+        var error = Assert.Throws<ModelException>(() => Read(json));
+        Assert.Contains(expectedFragment, error.Message);
+    }
+
+    [Fact]
+    public void DeeplyNestedJson_IsRefused_NotAStackOverflow()
+    {
+        var json = new string('[', 100_000) + new string(']', 100_000);
+        var error = Assert.Throws<ModelException>(() => ModelSource.Load(System.Text.Encoding.UTF8.GetBytes("{\"a\": " + json + "}")));
+        Assert.Contains("JSON", error.Message);
+    }
+}
