@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# compare.sh [RUNS] — ParamLens and the TensorFlow.js oracle (a second Keras implementation) side by side, in one run,
+# on the same big Keras configs: median wall time and peak memory per whole process.
+#
+# Needs node/npm (for the oracle, copied from ../shared/tools/tfjs-oracle to a temp folder) and /usr/bin/time.
+# The configs are written by the oracle's make_big.js (ResNet50, VGG16, 2,000 Dense layers, a 24-block transformer);
+# a 100-billion-parameter config is written here. Nothing is downloaded at run time beyond `npm ci` of the oracle.
+set -euo pipefail
+runs="${1:-5}"
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+shared="$(cd "$root/../shared" && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+command -v /usr/bin/time >/dev/null || { echo "compare.sh: needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+
+cp -r "$shared/tools/tfjs-oracle" "$work/oracle"
+(cd "$work/oracle" && npm ci --silent >/dev/null 2>&1)
+node "$work/oracle/make_big.js" --out "$work/big" >/dev/null 2>&1
+# 100 billion parameters in two layers: the same work for ParamLens as 10 parameters.
+cat > "$work/big/dense_100b.json" <<'JSON'
+{"class_name": "Sequential", "keras_version": "2.15.0", "config": {"name": "huge", "layers": [
+ {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 100000], "name": "x"}},
+ {"class_name": "Dense", "config": {"name": "wide", "units": 1000000}}]}}
+JSON
+
+dotnet build -c Release "$root/src/ParamLens.Cli" -o "$work/paramlens" >/dev/null
+measure() { # name, command... → prints median seconds and max RSS MB over $runs runs
+  local name="$1"; shift
+  local times=() rss=0 status=0
+  for i in $(seq 1 "$runs"); do
+    if /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>"$work/err"; then :; else status=$?; fi
+    read -r s kb < <(tail -n 1 "$work/t")
+    times+=("$s"); (( kb > rss )) && rss=$kb
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  printf '%-26s %-10s median %6.2f s  peak %6d MB  %s\n' "$name" "$tool" "$median" $((rss / 1024)) \
+    "$([ "$status" = 0 ] && echo ok || echo "exit $status")"
+}
+for cfg in resnet50 vgg16_sequential deep_dense_2000 transformer_24 dense_100b; do
+  f="$work/big/$cfg.json"
+  tool=paramlens measure "$cfg" "$work/paramlens/paramlens" summary "$f" --style keras2
+  tool=tfjs measure "$cfg" node --max-old-space-size=8192 "$work/oracle/oracle.js" "$f" --no-weights
+done
