@@ -93,14 +93,24 @@ public sealed class LayerConfig
 
     internal static long AsLong(string key, JsonNode? node)
     {
+        if (node is JsonValue v)
+        {
+            if (v.TryGetValue<long>(out var l)) return l;
+            if (v.TryGetValue<int>(out var i)) return i;
+        }
         if (AsNumber(node) is double d && d == Math.Floor(d) && Math.Abs(d) < 9e15) return (long)d;
         throw Bad(key, node, "an integer");
     }
 
-    /// <summary>Any JSON number, whatever CLR type the node was built from.</summary>
-    private static double? AsNumber(JsonNode? node) =>
-        node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number
-            ? double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture) : null;
+    /// <summary>Any JSON number, whatever CLR type the node was built from (parsed text, int, long, double…).</summary>
+    private static double? AsNumber(JsonNode? node)
+    {
+        if (node is not JsonValue v || v.GetValueKind() != System.Text.Json.JsonValueKind.Number) return null;
+        if (v.TryGetValue<double>(out var d)) return d;
+        if (v.TryGetValue<long>(out var l)) return l;
+        if (v.TryGetValue<int>(out var i)) return i;
+        return double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture);
+    }
 
     private static ModelException Bad(string key, JsonNode? value, string expected) =>
         new($"config key '{key}' should be {expected}, not {value?.ToJsonString() ?? "null"}");
