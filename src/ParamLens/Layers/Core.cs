@@ -57,14 +57,6 @@ public sealed class DenseDeclaration() : LayerDeclaration("Dense",
     public override string? Detail(LayerConfig config) => config.OptString("activation") is { } a && a != "linear" ? a : null;
 }
 
-/// <summary>Keras <c>Dropout</c>: zeroes a fraction of inputs while training; no weights.</summary>
-public sealed class DropoutDeclaration() : LayerDeclaration("Dropout",
-    ConfigKey.Req("rate"), ConfigKey.Opt("noise_shape", null), ConfigKey.Opt("seed", null))
-{
-    public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
-        [Same(call, $"the shape is unchanged: dropout only zeroes a fraction {call.Config.Double("rate")} of the values during training")];
-}
-
 /// <summary>Keras <c>Activation</c>: applies a function element-wise; no weights.</summary>
 public sealed class ActivationDeclaration() : LayerDeclaration("Activation", ConfigKey.Req("activation"))
 {
@@ -271,12 +263,12 @@ internal static class Json
     public static string Text(JsonNode? node) => node?.ToJsonString() ?? "None";
 }
 
-/// <summary>Core layers: input, dense, einsum-dense, dropout, activation, masking, identity and lambda.</summary>
+/// <summary>Core layers: input, dense, einsum-dense, activation, masking, identity and lambda.</summary>
 public sealed class CoreFamily : LayerFamily
 {
     public override IEnumerable<LayerDeclaration> Declarations() =>
     [
-        new InputLayerDeclaration(), new DenseDeclaration(), new DropoutDeclaration(), new ActivationDeclaration(),
+        new InputLayerDeclaration(), new DenseDeclaration(), new ActivationDeclaration(),
         new EinsumDenseDeclaration(), new MaskingDeclaration(), new IdentityDeclaration(), new LambdaDeclaration(),
     ];
 }

@@ -50,7 +50,8 @@ public abstract class LayerDeclaration
     protected LayerDeclaration(string className, params ConfigKey[] keys)
     {
         ClassName = className;
-        Keys = [.. BaseKeys, .. keys];
+        // A class may give a base key its own default (e.g. a layer created with trainable=False).
+        Keys = [.. BaseKeys.Where(b => keys.All(k => k.Name != b.Name)), .. keys];
     }
 
     public string ClassName { get; }
