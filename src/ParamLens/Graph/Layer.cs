@@ -120,7 +120,7 @@ public class Layer
             foreach (var spec in Declaration.Weights(call))
             {
                 _ = spec.Count; // an unknown dim in a weight is an error now, not in a renderer later
-                _weights.Add(new Weight(this, spec, dtype));
+                _weights.Add(new Weight(this, spec, spec.DType ?? dtype));
             }
             BuildCall = call;
         }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using ParamLens.Shapes;
 
 namespace ParamLens.Layers;
@@ -22,7 +23,7 @@ public sealed class InputLayerDeclaration() : LayerDeclaration("InputLayer",
 /// <summary>Keras <c>Dense</c>: <c>output = activation(input · kernel + bias)</c> on the last axis.</summary>
 public sealed class DenseDeclaration() : LayerDeclaration("Dense",
     ConfigKey.Req("units"), ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true),
-    ConfigKey.Opt("kernel_initializer", "glorot_uniform"), ConfigKey.Opt("bias_initializer", "zeros"))
+    ConfigKey.Opt("kernel_initializer", "glorot_uniform"), ConfigKey.Opt("bias_initializer", "zeros"), Lora.Key)
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -37,27 +38,23 @@ public sealed class DenseDeclaration() : LayerDeclaration("Dense",
     {
         var units = call.Config.Long("units");
         var inputs = call.Input[-1] ?? throw new ModelException($"the last dimension of the input {call.Input} must be known to build the weights");
-        yield return new("kernel", Shape.Of(inputs, units), true, $"connects each of the {inputs} inputs to each of the {units} units");
+        var lora = Lora.Rank(call);
+        yield return Lora.Base("kernel", Shape.Of(inputs, units), $"connects each of the {inputs} inputs to each of the {units} units", lora);
         if (call.Config.Bool("use_bias"))
             yield return new("bias", Shape.Of(units), true, "one offset per unit");
+        if (lora is long r)
+            foreach (var factor in Lora.Factors(Shape.Of(inputs, units), r)) yield return factor;
     }
 
     public override string? CountFormula(LayerCall call, IReadOnlyList<WeightSpec> weights)
     {
         var units = call.Config.Long("units");
         var inputs = call.Input[-1];
-        return call.Config.Bool("use_bias") ? $"({LayerConfig.Number(inputs ?? 0)} + 1) · {units}" : $"{LayerConfig.Number(inputs ?? 0)} · {units}";
+        var dense = call.Config.Bool("use_bias") ? $"({LayerConfig.Number(inputs ?? 0)} + 1) · {units}" : $"{LayerConfig.Number(inputs ?? 0)} · {units}";
+        return Lora.Rank(call) is long r ? $"{dense} + {r} · ({LayerConfig.Number(inputs ?? 0)} + {units})" : dense;
     }
 
     public override string? Detail(LayerConfig config) => config.OptString("activation") is { } a && a != "linear" ? a : null;
-}
-
-/// <summary>Keras <c>Dropout</c>: zeroes a fraction of inputs while training; no weights.</summary>
-public sealed class DropoutDeclaration() : LayerDeclaration("Dropout",
-    ConfigKey.Req("rate"), ConfigKey.Opt("noise_shape", null), ConfigKey.Opt("seed", null))
-{
-    public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
-        [Same(call, $"the shape is unchanged: dropout only zeroes a fraction {call.Config.Double("rate")} of the values during training")];
 }
 
 /// <summary>Keras <c>Activation</c>: applies a function element-wise; no weights.</summary>
@@ -69,32 +66,209 @@ public sealed class ActivationDeclaration() : LayerDeclaration("Activation", Con
     public override string? Detail(LayerConfig config) => config.OptString("activation");
 }
 
-/// <summary>Keras <c>ReLU</c>: <c>max(x, 0)</c> with optional cap, slope and threshold; no weights.</summary>
-public sealed class ReLUDeclaration() : LayerDeclaration("ReLU",
-    ConfigKey.Opt("max_value", null), ConfigKey.Opt("negative_slope", 0.0), ConfigKey.Opt("threshold", 0.0))
+/// <summary>Keras <c>EinsumDense</c>: a kernel contracted with the input by an einsum equation, plus an optional bias on
+/// chosen output axes (Keras <c>_analyze_einsum_string</c>).</summary>
+public sealed partial class EinsumDenseDeclaration() : LayerDeclaration("EinsumDense",
+    ConfigKey.Req("equation"), ConfigKey.Req("output_shape"), ConfigKey.Opt("activation", null), ConfigKey.Opt("bias_axes", null),
+    ConfigKey.Opt("kernel_initializer", "glorot_uniform"), ConfigKey.Opt("bias_initializer", "zeros"), Lora.Key)
 {
-    public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
-        [Same(call, "the shape is unchanged: ReLU acts on each value")];
+    /// <param name="Output">The output shape as Keras reports it for the config's version.</param>
+    /// <param name="Sizes">Each letter's size: from the input when the letter is there, else from <c>output_shape</c>.</param>
+    private sealed record Analysis(string InputSpec, string KernelSpec, string OutputSpec, Shape Output,
+        IReadOnlyDictionary<char, long?> Sizes, long?[]? Bias, string BiasSpec);
+
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
+    {
+        var a = Analyze(call);
+        call.Note($"equation {call.Config.String("equation")}: input letters '{a.InputSpec}', kernel letters '{a.KernelSpec}', output letters '{a.OutputSpec}'");
+        call.Note($"output: the batch dimension, then output_shape {Json.Text(call.Config.Raw("output_shape"))} with elided axes inserted = {a.Output}");
+        if (call.Config.Version.IsKeras3 && a.Output.Skip(1).Any(d => d is null) && call.Input.Skip(1).Any(d => d is not null))
+            call.Note("Keras 3 does not fill a None in output_shape from the input: it reports None there");
+        return [a.Output];
+    }
+
+    public override IEnumerable<WeightSpec> Weights(LayerCall call)
+    {
+        var a = Analyze(call);
+        var kernel = new Shape(a.KernelSpec.Select(c => a.Sizes[c]));
+        if (!kernel.IsFullyKnown)
+            throw new ModelException($"the kernel letters '{a.KernelSpec}' need known sizes, got {kernel}");
+        var lora = Lora.Rank(call);
+        var contracted = string.Concat(a.KernelSpec.Where(c => !a.OutputSpec.Contains(c)));
+        var produced = string.Concat(a.KernelSpec.Where(c => a.OutputSpec.Contains(c)));
+        yield return Lora.Base("kernel", kernel,
+            $"one weight per kernel letter combination '{a.KernelSpec}' (contracts '{contracted}' of the input, produces '{produced}' of the output)", lora);
+        if (a.Bias is { } bias)
+            yield return new("bias", new Shape(bias), true,
+                $"one offset per value of the bias axes '{call.Config.String("bias_axes")}' (output letters '{a.BiasSpec}', size 1 where not biased)");
+        if (lora is long r)
+            foreach (var factor in Lora.Factors(kernel, r)) yield return factor;
+    }
+
+    public override string? Detail(LayerConfig config) => config.OptString("equation");
+
+    private static Analysis Analyze(LayerCall call)
+    {
+        var config = call.Config;
+        var equation = config.String("equation");
+        var input = call.Input;
+        var dotted = equation.Replace("...", "0", StringComparison.Ordinal);
+        var left = false;
+        var m = PlainEquation().Match(dotted);
+        if (!m.Success && (m = LeftElided().Match(dotted)).Success) left = true;
+        if (!m.Success) m = RightElided().Match(dotted);
+        if (!m.Success)
+            throw new ModelException($"the einsum equation '{equation}' is not of the form ab,bc->ac, ...ab,bc->...ac or ab...,bc->ac...");
+        string inputSpec = m.Groups[1].Value, kernelSpec = m.Groups[2].Value, outputSpec = m.Groups[3].Value;
+        var elided = input.Rank - inputSpec.Length;
+        if (elided < 0) throw new ModelException($"the input {input} has fewer axes than the input letters '{inputSpec}'");
+
+        var partial = config.Raw("output_shape") is JsonArray ? config.OptDims("output_shape")! : [config.Long("output_shape")];
+        var output = new List<long?>(partial);
+        output.Insert(0, input[0]);
+        if (elided > 0 && left)
+            for (var i = 1; i < elided; i++) output.Insert(1, input[i]); // Keras inserts each at position 1, as written
+        else if (elided > 0)
+            for (var i = input.Rank - elided; i < input.Rank; i++) output.Add(input[i]);
+        var inputAt = inputSpec.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => left ? p.i + elided : p.i);
+        var outputAt = outputSpec.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => left ? p.i + elided : p.i);
+        if (outputAt.Values.Any(i => i >= output.Count))
+            throw new ModelException($"output_shape {Json.Text(config.Raw("output_shape"))} has fewer entries than the output letters '{outputSpec}'");
+
+        var sizes = new Dictionary<char, long?>();
+        foreach (var c in inputSpec)
+        {
+            var size = input[inputAt[c]];
+            if (outputAt.TryGetValue(c, out var o) && output[o] is long given && size is long actual && given != actual)
+                throw new ModelException($"letter '{c}' is {actual} in the input but {given} in output_shape");
+            sizes[c] = size;
+        }
+        foreach (var c in outputSpec)
+        {
+            if (!inputSpec.Contains(c) && !kernelSpec.Contains(c))
+                throw new ModelException($"output letter '{c}' appears in neither the input '{inputSpec}' nor the kernel '{kernelSpec}'");
+            sizes.TryAdd(c, output[outputAt[c]]);
+        }
+        foreach (var c in kernelSpec)
+            if (!sizes.ContainsKey(c))
+                throw new ModelException($"kernel letter '{c}' appears in neither the input '{inputSpec}' nor the output '{outputSpec}'");
+        // Keras 2 runs the einsum on a symbolic tensor, so an axis shared with the input is known; Keras 3 reports output_shape as given.
+        if (!config.Version.IsKeras3)
+            foreach (var c in outputSpec)
+                if (output[outputAt[c]] is null && inputSpec.Contains(c)) output[outputAt[c]] = sizes[c];
+
+        long?[]? bias = null;
+        var biasSpec = "";
+        if (config.OptString("bias_axes") is { } biasAxes)
+        {
+            foreach (var c in biasAxes)
+                if (!outputSpec.Contains(c)) throw new ModelException($"bias axis '{c}' is not an output letter of '{outputSpec}'");
+            biasSpec = outputSpec[biasAxes.Min(c => outputSpec.IndexOf(c))..];
+            var dims = biasSpec.Select(c => biasAxes.Contains(c) ? output[outputAt[c]] ?? sizes[c] : 1).ToList();
+            if (!left) dims.AddRange(Enumerable.Repeat((long?)1, elided));
+            bias = [.. dims];
+        }
+        return new Analysis(inputSpec, kernelSpec, outputSpec, new Shape(output), sizes, bias, biasSpec);
+    }
+
+    [GeneratedRegex("^([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)$")]
+    private static partial Regex PlainEquation();
+
+    [GeneratedRegex("^0([a-zA-Z]+),([a-zA-Z]+)->0([a-zA-Z]+)$")]
+    private static partial Regex LeftElided();
+
+    [GeneratedRegex("^([a-zA-Z]{2,})0,([a-zA-Z]+)->([a-zA-Z]+)0$")]
+    private static partial Regex RightElided();
 }
 
-/// <summary>Keras <c>LeakyReLU</c> (<c>negative_slope</c> in Keras 3, <c>alpha</c> in Keras 2); no weights.</summary>
-public sealed class LeakyReLUDeclaration() : LayerDeclaration("LeakyReLU")
+/// <summary>Keras <c>Masking</c>: marks timesteps equal to <c>mask_value</c> as masked; no weights.</summary>
+public sealed class MaskingDeclaration() : LayerDeclaration("Masking", ConfigKey.Opt("mask_value", 0.0))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
-        [Same(call, "the shape is unchanged: LeakyReLU acts on each value")];
+        [Same(call, $"the shape is unchanged: timesteps whose values all equal {call.Config.Double("mask_value")} are masked for later layers")];
+}
+
+/// <summary>Keras <c>Identity</c>: returns its input; no weights.</summary>
+public sealed class IdentityDeclaration() : LayerDeclaration("Identity")
+{
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call) => [Same(call, "the shape is unchanged: the input is passed through")];
+}
+
+/// <summary>Keras <c>Lambda</c>: an arbitrary Python function. Its output shape is known only from the config's
+/// <c>output_shape</c> (without the batch axis); variables the function creates are not tracked, so it has no weights.</summary>
+public sealed class LambdaDeclaration() : LayerDeclaration("Lambda",
+    ConfigKey.Opt("function", null), ConfigKey.Opt("output_shape", null), ConfigKey.Opt("mask", null), ConfigKey.Opt("arguments", null))
+{
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
+    {
+        var shapes = ConfiguredOutput.Shapes(call)
+            ?? throw new ModelException("the output shape of a Lambda cannot be derived: its function is Python code that is not run here, " +
+                "and its config has no 'output_shape' given as dimensions");
+        call.Note("a Lambda runs Python code that is not analysed; Keras does not track variables it creates, so it has no weights");
+        return shapes;
+    }
+}
+
+/// <summary>An output shape written in a layer's config as <c>output_shape</c>: non-batch dims (or a list of such tuples
+/// for several outputs), the batch dim taken from the first input, as Keras <c>Lambda.compute_output_shape</c> does.</summary>
+internal static class ConfiguredOutput
+{
+    /// <summary>The shapes, or null when the config holds none as plain dimensions (absent, or a serialized function).</summary>
+    public static IReadOnlyList<Shape>? Shapes(LayerCall call)
+    {
+        var config = call.Config;
+        if (config.OptString("output_shape_type") is { } type && type != "raw") return null;
+        var raw = config.Raw("output_shape");
+        if (raw is not JsonArray list || !list.All(IsDimOrDims)) return null;
+        var batch = call.Inputs.Count > 0 && call.Inputs[0].Rank > 0 ? call.Inputs[0][0] : null;
+        var tuples = list.Count > 0 && list.All(e => e is JsonArray) ? list.Select(e => (JsonArray)e!).ToArray() : [list];
+        var shapes = tuples.Select(t => new Shape([batch, .. t.Select(Dim)])).ToArray();
+        call.Note($"output shape from the config's output_shape {raw.ToJsonString()} (without the batch axis), batch axis from the input: {string.Join(", ", shapes.AsEnumerable())}");
+        return shapes;
+    }
+
+    private static bool IsDimOrDims(JsonNode? n) => n is null || IsDim(n) || n is JsonArray a && a.All(d => d is null || IsDim(d));
+
+    private static bool IsDim(JsonNode n) => n is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number && v.TryGetValue<long>(out var d) && d >= 0;
+
+    private static long? Dim(JsonNode? n) => n?.GetValue<long>();
+}
+
+/// <summary>Keras 3 LoRA (<c>lora_rank</c> on Dense, EinsumDense, Embedding and Conv): the base weight is frozen and two
+/// trainable low-rank factors learn its change.</summary>
+internal static class Lora
+{
+    public static ConfigKey Key => ConfigKey.Opt("lora_rank", null);
+
+    /// <summary>The LoRA rank when it applies (Keras 3 only; Keras 2 layers have no LoRA).</summary>
+    public static long? Rank(LayerCall call) => call.Config.Version.IsKeras3 ? call.Config.OptLong("lora_rank") : null;
+
+    /// <summary>The base weight: trainable, or frozen by LoRA.</summary>
+    public static WeightSpec Base(string name, Shape shape, string role, long? rank) => rank is long r
+        ? new(name, shape, false, $"{role}; frozen by LoRA (lora_rank = {r}): the low-rank factors learn its change instead")
+        : new(name, shape, true, role);
+
+    /// <summary><c>lora_kernel_a</c> = base shape without its last axis + (rank,), <c>lora_kernel_b</c> = (rank, last axis).</summary>
+    public static IEnumerable<WeightSpec> Factors(Shape baseShape, long rank, string prefix = "lora_kernel")
+    {
+        yield return new($"{prefix}_a", new Shape([.. baseShape.Take(baseShape.Rank - 1), rank]), true, $"LoRA factor A: maps into rank {rank}");
+        yield return new($"{prefix}_b", Shape.Of(rank, baseShape[-1]), true, $"LoRA factor B: maps rank {rank} back to {Shape.DimText(baseShape[-1])} outputs");
+    }
 }
 
 internal static class Json
 {
     public static JsonArray Ints(params long[] values) => new(values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray());
+
+    public static string Text(JsonNode? node) => node?.ToJsonString() ?? "None";
 }
 
-/// <summary>Core layers: input, dense, dropout and the activation layers of the foundation.</summary>
+/// <summary>Core layers: input, dense, einsum-dense, activation, masking, identity and lambda.</summary>
 public sealed class CoreFamily : LayerFamily
 {
     public override IEnumerable<LayerDeclaration> Declarations() =>
     [
-        new InputLayerDeclaration(), new DenseDeclaration(), new DropoutDeclaration(), new ActivationDeclaration(),
-        new ReLUDeclaration(), new LeakyReLUDeclaration(),
+        new InputLayerDeclaration(), new DenseDeclaration(), new ActivationDeclaration(),
+        new EinsumDenseDeclaration(), new MaskingDeclaration(), new IdentityDeclaration(), new LambdaDeclaration(),
     ];
 }

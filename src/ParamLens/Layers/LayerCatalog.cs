@@ -35,6 +35,10 @@ public static class LayerCatalog
         Index.ByName.TryGetValue(className, out var d) ? d
         : Index.Aliases.TryGetValue(className, out var alias) && Index.ByName.TryGetValue(alias, out d) ? d : null;
 
+    /// <summary>The declaration of a class; a class the catalog does not know gets an <see cref="UnknownLayerDeclaration"/>
+    /// (one per class name), so a custom layer never stops the reading of a model.</summary>
     public static LayerDeclaration Get(string className) =>
-        Find(className) ?? throw new ModelException($"unknown layer class '{className}'");
+        Find(className) ?? Unknown.GetOrAdd(className, name => new UnknownLayerDeclaration(name));
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, LayerDeclaration> Unknown = new();
 }

@@ -6,7 +6,8 @@ namespace ParamLens.Layers;
 
 /// <summary>A weight a layer creates when it is built: name, shape, whether it is created trainable, and what it is for.</summary>
 /// <param name="Role">Plain words for what the weight does (and, for weights created non-trainable, why).</param>
-public sealed record WeightSpec(string Name, Shape Shape, bool Trainable, string Role)
+/// <param name="DType">The variable's own dtype when the layer fixes it (e.g. an int counter); null: the layer's dtype policy.</param>
+public sealed record WeightSpec(string Name, Shape Shape, bool Trainable, string Role, string? DType = null)
 {
     public long Count => Shape.ElementCount ?? throw new ModelException($"weight '{Name}' has an unknown dimension: {Shape}");
 
@@ -49,7 +50,8 @@ public abstract class LayerDeclaration
     protected LayerDeclaration(string className, params ConfigKey[] keys)
     {
         ClassName = className;
-        Keys = [.. BaseKeys, .. keys];
+        // A class may give a base key its own default (e.g. a layer created with trainable=False).
+        Keys = [.. BaseKeys.Where(b => keys.All(k => k.Name != b.Name)), .. keys];
     }
 
     public string ClassName { get; }

@@ -65,12 +65,43 @@ public sealed class ConcatenateDeclaration() : LayerDeclaration("Concatenate", C
     }
 }
 
+/// <summary>Keras <c>Dot</c>: the dot product of two inputs along <c>axes</c> (one per input); no weights, and <c>normalize</c>
+/// (cosine similarity) changes no shape.</summary>
+public sealed class DotDeclaration() : LayerDeclaration("Dot", ConfigKey.Req("axes"), ConfigKey.Opt("normalize", false))
+{
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
+    {
+        var inputs = call.Inputs;
+        if (inputs.Count != 2) throw new ModelException($"Dot needs exactly 2 inputs, got {inputs.Count}");
+        var (a, b) = (inputs[0], inputs[1]);
+        var given = call.Config.IntList("axes");
+        if (given.Length is not (1 or 2)) throw new ModelException($"axes should be one int or a pair, not [{string.Join(", ", given)}]");
+        var axes = new[] { Normalize(given[0], a), Normalize(given.Length == 2 ? given[1] : given[0], b) };
+        if (a[axes[0]] is long da && b[axes[1]] is long db && da != db)
+            throw new ModelException($"Dot cannot contract axis {axes[0]} of {a} (size {da}) with axis {axes[1]} of {b} (size {db})");
+        var dims = a.Where((_, i) => i != axes[0]).Concat(b.Where((_, i) => i != axes[1] && i != 0)).ToList();
+        if (dims.Count == 1) dims.Add(1);
+        var output = new Shape(dims);
+        var normalized = call.Config.Bool("normalize") ? " (normalize = True: cosine similarity)" : "";
+        call.Note($"contracts axis {axes[0]} of {a} with axis {axes[1]} of {b}{normalized}; the remaining axes of the first, then those of the second without its batch axis: {output}");
+        return [output];
+    }
+
+    /// <summary>A negative axis counts from the end of that input; axis 0 is the batch and cannot be contracted.</summary>
+    private static int Normalize(long axis, Shape input)
+    {
+        var a = (int)(axis < 0 ? axis + input.Rank : axis);
+        if (a < 1 || a >= input.Rank) throw new ModelException($"axis {axis} is out of range for the input {input}");
+        return a;
+    }
+}
+
 /// <summary>Layers that merge several inputs.</summary>
 public sealed class MergingFamily : LayerFamily
 {
     public override IEnumerable<LayerDeclaration> Declarations() =>
     [
-        new ConcatenateDeclaration(),
+        new ConcatenateDeclaration(), new DotDeclaration(),
         new ElementwiseMergeDeclaration("Add", "adds"), new ElementwiseMergeDeclaration("Subtract", "subtracts"),
         new ElementwiseMergeDeclaration("Multiply", "multiplies"), new ElementwiseMergeDeclaration("Average", "averages"),
         new ElementwiseMergeDeclaration("Maximum", "takes the maximum of"), new ElementwiseMergeDeclaration("Minimum", "takes the minimum of"),

@@ -1,11 +1,13 @@
+using System.Text.Json.Nodes;
 using ParamLens.Shapes;
 
 namespace ParamLens.Layers;
 
-/// <summary>Keras <c>BatchNormalization</c>: per-channel scale and shift, plus running statistics used at inference.</summary>
-public sealed class BatchNormalizationDeclaration() : LayerDeclaration("BatchNormalization",
+/// <summary>Keras <c>BatchNormalization</c>: per-channel scale and shift, plus running statistics used at inference. Batch
+/// renormalization adds three more statistics (Keras 2, and Keras 3 from 3.14); <c>synchronized</c> changes no weight.</summary>
+public sealed class BatchNormalizationDeclaration(string className = "BatchNormalization") : LayerDeclaration(className,
     ConfigKey.Opt("axis", -1), ConfigKey.Opt("momentum", 0.99), ConfigKey.Opt("epsilon", 0.001),
-    ConfigKey.Opt("center", true), ConfigKey.Opt("scale", true), ConfigKey.Opt("renorm", false))
+    ConfigKey.Opt("center", true), ConfigKey.Opt("scale", true), ConfigKey.Opt("renorm", false), ConfigKey.Opt("synchronized", false))
 {
     private const string RunningStatistic =
         "updated by momentum during training, not by gradients; used instead of the batch statistics at inference";
@@ -15,18 +17,24 @@ public sealed class BatchNormalizationDeclaration() : LayerDeclaration("BatchNor
 
     public override IEnumerable<WeightSpec> Weights(LayerCall call)
     {
+        var c = call.Config;
         var (paramShape, channels) = ParamShape(call);
-        call.Note($"normalises over axis {string.Join(", ", call.Config.IntList("axis"))}, which has {channels} channels: one value per channel in each vector");
-        if (call.Config.Bool("scale")) yield return new("gamma", paramShape, true, "learned scale");
-        if (call.Config.Bool("center")) yield return new("beta", paramShape, true, "learned shift");
+        var renorm = c.Bool("renorm");
+        if (renorm && c.Version is { IsKeras3: true, Major: 3, Minor: < 14 })
+            throw new ModelException($"renorm = True needs Keras 3.14 or later (or Keras 2); Keras {c.Version} has no batch renormalization");
+        call.Note($"normalises over axis {string.Join(", ", c.IntList("axis"))}, which has {channels} channels: one value per channel in each vector");
+        if (c.Has("synchronized") && c.Bool("synchronized"))
+            call.Note("synchronized = True shares the batch statistics across devices; it adds no weights");
+        if (c.Bool("scale")) yield return new("gamma", paramShape, true, "learned scale");
+        if (c.Bool("center")) yield return new("beta", paramShape, true, "learned shift");
         yield return new("moving_mean", paramShape, false, "running average of the batch means: " + RunningStatistic);
         yield return new("moving_variance", paramShape, false, "running average of the batch variances: " + RunningStatistic);
-        if (call.Config.Bool("renorm"))
+        if (renorm)
         {
-            const string renorm = "batch renormalization statistic, a running average, not learned by gradients";
-            yield return new("moving_stddev", paramShape, false, renorm);
-            yield return new("renorm_mean", paramShape, false, renorm);
-            yield return new("renorm_stddev", paramShape, false, renorm);
+            const string statistic = "batch renormalization statistic, a running average, not learned by gradients";
+            yield return new("moving_stddev", paramShape, false, statistic);
+            yield return new("renorm_mean", paramShape, false, statistic);
+            yield return new("renorm_stddev", paramShape, false, statistic);
         }
     }
 
@@ -40,7 +48,10 @@ public sealed class BatchNormalizationDeclaration() : LayerDeclaration("BatchNor
     private static (Shape Shape, long Channels) ParamShape(LayerCall call)
     {
         var input = call.Input;
-        var axes = call.Config.IntList("axis").Select(a => (int)(a < 0 ? a + input.Rank : a)).ToArray();
+        var given = call.Config.IntList("axis");
+        if (given.Length > 1 && call.Config.Version.IsKeras3)
+            throw new ModelException($"Keras 3 BatchNormalization takes one axis, not [{string.Join(", ", given)}] (several axes are a Keras 2 feature)");
+        var axes = given.Select(a => (int)(a < 0 ? a + input.Rank : a)).ToArray();
         foreach (var a in axes)
             if (a <= 0 || a >= input.Rank) throw new ModelException($"axis {a} is out of range for the input {input}");
         long Size(int a) => input[a] ?? throw new ModelException($"axis {a} of the input {input} must be known to build the weights");
@@ -51,11 +62,140 @@ public sealed class BatchNormalizationDeclaration() : LayerDeclaration("BatchNor
     }
 }
 
-/// <summary>Normalization layers.</summary>
+/// <summary>Normalised axes of a layer (<c>axis</c>: an int or a list, negative from the end), sorted as Keras sorts them.</summary>
+internal static class NormalizedAxes
+{
+    public static int[] Of(LayerCall call, bool allowBatch = false)
+    {
+        var input = call.Input;
+        var axes = call.Config.IntList("axis").Select(a => (int)(a < 0 ? a + input.Rank : a)).Order().ToArray();
+        foreach (var a in axes)
+            if (a < (allowBatch ? 0 : 1) || a >= input.Rank)
+                throw new ModelException($"axis {a} is out of range for the input {input}");
+        if (axes.Distinct().Count() != axes.Length) throw new ModelException($"axis lists an axis twice: [{string.Join(", ", axes)}]");
+        return axes;
+    }
+
+    /// <summary>The sizes of those axes, which must be known to build weights.</summary>
+    public static Shape Sizes(LayerCall call, int[] axes) =>
+        new(axes.Select(a => (long?)(call.Input[a] ?? throw new ModelException($"axis {a} of the input {call.Input} must be known to build the weights"))));
+
+    public static string Text(int[] axes) => axes.Length == 1 ? $"axis {axes[0]}" : $"axes {string.Join(", ", axes)}";
+}
+
+/// <summary>Keras <c>LayerNormalization</c>: each sample normalised over <c>axis</c>, then a learned scale and shift of the
+/// normalised axes' shape. Keras 3's deprecated <c>rms_scaling=True</c> keeps the scale only.</summary>
+public sealed class LayerNormalizationDeclaration() : LayerDeclaration("LayerNormalization",
+    ConfigKey.Opt("axis", -1), ConfigKey.Opt("epsilon", 0.001), ConfigKey.Opt("center", true), ConfigKey.Opt("scale", true),
+    ConfigKey.ByVersion("rms_scaling", v => v.IsKeras3 ? false : null))
+{
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
+        [Same(call, "the shape is unchanged: each sample is normalised, then scaled and shifted")];
+
+    public override IEnumerable<WeightSpec> Weights(LayerCall call)
+    {
+        var c = call.Config;
+        var axes = NormalizedAxes.Of(call);
+        var shape = NormalizedAxes.Sizes(call, axes);
+        call.Note($"normalises each sample over {NormalizedAxes.Text(axes)}: one value per position of {shape} in each weight");
+        var rms = c.Version.IsKeras3 && c.Has("rms_scaling") && c.Bool("rms_scaling");
+        if (c.Bool("scale") || rms) yield return new("gamma", shape, true, "learned scale");
+        if (c.Bool("center") && !rms) yield return new("beta", shape, true, "learned shift");
+        if (rms) call.Note("rms_scaling = True: scale only, no shift (beta is not created)");
+    }
+}
+
+/// <summary>Keras <c>GroupNormalization</c>: channels split into <c>groups</c>, each normalised on its own; a learned scale and
+/// shift per channel (the group count does not change the weights).</summary>
+public sealed class GroupNormalizationDeclaration() : LayerDeclaration("GroupNormalization",
+    ConfigKey.Opt("groups", 32), ConfigKey.Opt("axis", -1), ConfigKey.Opt("epsilon", 0.001), ConfigKey.Opt("center", true),
+    ConfigKey.Opt("scale", true))
+{
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
+        [Same(call, "the shape is unchanged: each group of channels is normalised, then scaled and shifted")];
+
+    public override IEnumerable<WeightSpec> Weights(LayerCall call)
+    {
+        var c = call.Config;
+        var axes = NormalizedAxes.Of(call);
+        if (axes.Length != 1) throw new ModelException("GroupNormalization takes one channel axis");
+        var channels = NormalizedAxes.Sizes(call, axes)[0]!.Value;
+        var groups = c.Long("groups");
+        if (groups == -1) groups = channels;
+        if (groups < 1 || groups > channels || channels % groups != 0)
+            throw new ModelException($"groups = {groups} must divide the {channels} channels (and be at most {channels})");
+        call.Note($"{channels} channels in {groups} groups of {channels / groups}; scale and shift are per channel");
+        if (c.Bool("scale")) yield return new("gamma", Shape.Of(channels), true, "learned scale per channel");
+        if (c.Bool("center")) yield return new("beta", Shape.Of(channels), true, "learned shift per channel");
+    }
+}
+
+/// <summary>Keras 3 (from 3.9) <c>RMSNormalization</c>: values divided by their root mean square over <c>axis</c>, times a
+/// learned scale.</summary>
+public sealed class RMSNormalizationDeclaration() : LayerDeclaration("RMSNormalization",
+    ConfigKey.Opt("axis", -1), ConfigKey.Opt("epsilon", 1e-6))
+{
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
+        [Same(call, "the shape is unchanged: each value is divided by the root mean square, then scaled")];
+
+    public override IEnumerable<WeightSpec> Weights(LayerCall call)
+    {
+        var axes = NormalizedAxes.Of(call);
+        var shape = NormalizedAxes.Sizes(call, axes);
+        call.Note($"normalises over {NormalizedAxes.Text(axes)}: one scale per position of {shape}");
+        yield return new("scale", shape, true, "learned scale (there is no shift)");
+    }
+}
+
+/// <summary>Keras <c>UnitNormalization</c>: each vector along <c>axis</c> divided by its L2 norm; no weights.</summary>
+public sealed class UnitNormalizationDeclaration() : LayerDeclaration("UnitNormalization", ConfigKey.Opt("axis", -1))
+{
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
+        [Same(call, $"the shape is unchanged: vectors along axis {string.Join(", ", call.Config.IntList("axis"))} are scaled to length 1, with nothing learned")];
+}
+
+/// <summary>Keras <c>SpectralNormalization</c>: wraps a layer with a <c>kernel</c> (or <c>embeddings</c>) and divides it by its
+/// largest singular value, estimated by power iteration with its own non-trainable vector <c>u</c>.</summary>
+public sealed class SpectralNormalizationDeclaration() : LayerDeclaration("SpectralNormalization",
+    ConfigKey.Req("layer"), ConfigKey.Opt("power_iterations", 1))
+{
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
+    {
+        var inner = WrappedLayer.From(call.Config, "layer");
+        var shapes = inner.OutputShapes(call);
+        call.Note($"the output is the wrapped {inner.Title}'s output");
+        return shapes;
+    }
+
+    public override IEnumerable<WeightSpec> Weights(LayerCall call)
+    {
+        var inner = WrappedLayer.From(call.Config, "layer");
+        var weights = inner.Weights(call).ToArray();
+        var kernel = weights.FirstOrDefault(w => w.Name is "kernel" or "embeddings")
+            ?? throw new ModelException($"SpectralNormalization needs a layer with a 'kernel' or 'embeddings' weight; {inner.Title} has none");
+        foreach (var w in weights) yield return w;
+        var columns = kernel.Shape[-1]!.Value;
+        yield return new("vector_u", Shape.Of(1, columns), false,
+            $"power-iteration estimate of the top singular vector of the {kernel.Name} ({kernel.Shape[-1]} columns): updated by the layer, not learned by gradients");
+    }
+
+    public override string? CountFormula(LayerCall call, IReadOnlyList<WeightSpec> weights) =>
+        $"wrapped layer {LayerConfig.Number(Checked.Sum(weights.SkipLast(1).Select(w => w.Count)))} + vector_u {LayerConfig.Number(weights[^1].Count)}";
+
+    public override string? Detail(LayerConfig config) =>
+        config.Raw("layer") is JsonObject o && o["class_name"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+}
+
+/// <summary>Normalization layers (the preprocessing <c>Normalization</c> lives with the preprocessing layers).</summary>
 public sealed class NormalizationFamily : LayerFamily
 {
-    public override IEnumerable<LayerDeclaration> Declarations() => [new BatchNormalizationDeclaration()];
+    public override IEnumerable<LayerDeclaration> Declarations() =>
+    [
+        new BatchNormalizationDeclaration(), new BatchNormalizationDeclaration("SyncBatchNormalization"),
+        new LayerNormalizationDeclaration(), new GroupNormalizationDeclaration(), new RMSNormalizationDeclaration(),
+        new UnitNormalizationDeclaration(), new SpectralNormalizationDeclaration(),
+    ];
 
     public override IEnumerable<(string Alias, string ClassName)> Aliases() =>
-        [("BatchNormalizationV1", "BatchNormalization"), ("BatchNormalizationV2", "BatchNormalization")];
+        [("BatchNormalizationV1", "BatchNormalization"), ("BatchNormalizationV2", "BatchNormalization"), ("LayerNormalizationV1", "LayerNormalization")];
 }

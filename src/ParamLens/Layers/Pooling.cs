@@ -3,10 +3,11 @@ using static ParamLens.Layers.SpatialArithmetic;
 
 namespace ParamLens.Layers;
 
-/// <summary>Keras <c>MaxPooling*</c> and <c>AveragePooling*</c>: a window summarised to one value per channel; no weights.</summary>
+/// <summary>Keras <c>MaxPooling*</c> and <c>AveragePooling*</c>: a window summarised to one value per channel; no weights.
+/// Keras 3 requires <c>pool_size</c> for average pooling; Keras 2 (and max pooling in both) defaults it to 2 per axis.</summary>
 public sealed class PoolingDeclaration(string kind, int rank) : LayerDeclaration($"{kind}Pooling{rank}D",
-    ConfigKey.Opt("pool_size", 2), ConfigKey.Opt("strides", null), ConfigKey.Opt("padding", "valid"),
-    ConfigKey.Opt("data_format", null))
+    ConfigKey.ByVersion("pool_size", v => kind == "Average" && v.IsKeras3 ? null : 2), ConfigKey.Opt("strides", null),
+    ConfigKey.Opt("padding", "valid"), ConfigKey.Opt("data_format", null))
 {
     public int Rank { get; } = rank;
 
@@ -15,6 +16,8 @@ public sealed class PoolingDeclaration(string kind, int rank) : LayerDeclaration
         var c = call.Config;
         var input = call.Input;
         RequireRank(input, Rank + 2, ClassName);
+        if (!c.Has("pool_size"))
+            throw new ModelException($"{ClassName} needs the config key 'pool_size' in Keras {c.Version} (only Keras 2 defaults it to 2)");
         var pool = c.Tuple("pool_size", Rank);
         var strides = c.Has("strides") ? c.Tuple("strides", Rank) : pool;
         var names = AxisNames(Rank);
@@ -52,13 +55,38 @@ public sealed class GlobalPoolingDeclaration(string kind, int rank) : LayerDecla
     }
 }
 
-/// <summary>Windowed and global max/average pooling of rank 1–3.</summary>
+/// <summary>Keras 3 (from 3.13) <c>AdaptiveMaxPooling*</c> and <c>AdaptiveAveragePooling*</c>: windows sized so the spatial
+/// axes become exactly <c>output_size</c>; no weights.</summary>
+public sealed class AdaptivePoolingDeclaration(string kind, int rank) : LayerDeclaration($"Adaptive{kind}Pooling{rank}D",
+    ConfigKey.Req("output_size"), ConfigKey.Opt("data_format", null))
+{
+    public int Rank { get; } = rank;
+
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
+    {
+        var input = call.Input;
+        RequireRank(input, Rank + 2, ClassName);
+        var size = call.Config.Tuple("output_size", Rank);
+        var names = AxisNames(Rank);
+        var axes = SpatialAxes(Rank, ChannelsFirst(call.Config));
+        var output = input;
+        for (var i = 0; i < Rank; i++)
+        {
+            call.Note($"{names[i]}: {Shape.DimText(input[axes[i]])} → output_size {size[i]}");
+            output = output.With(axes[i], size[i]);
+        }
+        call.Note("channels are unchanged; pooling has no weights");
+        return [output];
+    }
+}
+
+/// <summary>Windowed, global and adaptive max/average pooling of rank 1–3.</summary>
 public sealed class PoolingFamily : LayerFamily
 {
     public override IEnumerable<LayerDeclaration> Declarations() =>
         from rank in new[] { 1, 2, 3 }
         from kind in new[] { "Max", "Average" }
-        from d in new LayerDeclaration[] { new PoolingDeclaration(kind, rank), new GlobalPoolingDeclaration(kind, rank) }
+        from d in new LayerDeclaration[] { new PoolingDeclaration(kind, rank), new GlobalPoolingDeclaration(kind, rank), new AdaptivePoolingDeclaration(kind, rank) }
         select d;
 
     public override IEnumerable<(string Alias, string ClassName)> Aliases() =>

@@ -154,10 +154,38 @@ public sealed class UpSamplingDeclaration(int rank) : LayerDeclaration($"UpSampl
     }
 }
 
+/// <summary>Keras <c>Permute</c>: the non-batch axes reordered by <c>dims</c> (1-based); no weights.</summary>
+public sealed class PermuteDeclaration() : LayerDeclaration("Permute", ConfigKey.Req("dims"))
+{
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
+    {
+        var dims = call.Config.IntList("dims");
+        var rank = call.Input.Rank - 1;
+        if (dims.Length != rank || !dims.Order().SequenceEqual(Enumerable.Range(1, rank).Select(i => (long)i)))
+            throw new ModelException($"dims [{string.Join(", ", dims)}] should be a permutation of 1…{rank} for the input {call.Input}");
+        var output = new Shape([call.Input[0], .. dims.Select(d => call.Input[(int)d])]);
+        call.Note($"axes reordered as ({string.Join(", ", dims)}): {call.Input} → {output}");
+        return [output];
+    }
+}
+
+/// <summary>Keras <c>RepeatVector</c>: <c>(batch, features)</c> repeated <c>n</c> times to <c>(batch, n, features)</c>; no weights.</summary>
+public sealed class RepeatVectorDeclaration() : LayerDeclaration("RepeatVector", ConfigKey.Req("n"))
+{
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
+    {
+        RequireRank(call.Input, 2, ClassName);
+        var n = call.Config.Long("n");
+        var output = Shape.Of(call.Input[0], n, call.Input[1]);
+        call.Note($"the vector is repeated n = {n} times along a new axis 1: {output}");
+        return [output];
+    }
+}
+
 /// <summary>Layers that rearrange, pad, crop or resize without weights.</summary>
 public sealed class ReshapingFamily : LayerFamily
 {
     public override IEnumerable<LayerDeclaration> Declarations() =>
-        new LayerDeclaration[] { new FlattenDeclaration(), new ReshapeDeclaration() }.Concat(
+        new LayerDeclaration[] { new FlattenDeclaration(), new ReshapeDeclaration(), new PermuteDeclaration(), new RepeatVectorDeclaration() }.Concat(
             new[] { 1, 2, 3 }.SelectMany(r => new LayerDeclaration[] { new ZeroPaddingDeclaration(r), new CroppingDeclaration(r), new UpSamplingDeclaration(r) }));
 }
