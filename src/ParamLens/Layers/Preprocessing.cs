@@ -109,7 +109,7 @@ internal static class CategoricalOutput
         Shape output;
         if (mode == "int") output = input;
         else if (input.Rank == 0) output = Shape.Of(depth);
-        else if (mode == "one_hot" && (input[-1] != 1 || input.Rank == 1)) output = new Shape([.. input, depth]);
+        else if (mode == "one_hot" && (input[-1] != 1 || input.Rank == 1 && call.Config.Version.IsKeras3)) output = new Shape([.. input, depth]);
         else output = input.With(-1, depth);
         call.Note(mode == "int"
             ? "output_mode 'int': one integer per input value, the shape is unchanged"
