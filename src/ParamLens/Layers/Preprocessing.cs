@@ -258,7 +258,9 @@ public sealed class TextVectorizationDeclaration() : LayerDeclaration("TextVecto
                 : "output_mode 'int' without output_sequence_length: the number of tokens is unknown (None)");
             return [Shape.Of(input.Rank > 0 ? input[0] : null, length)];
         }
-        var tokens = c.Has("split") ? new Shape([.. input, null]) : input.Rank <= 1 ? new Shape([.. input, 1]) : input;
+        // Keras 2 runs the layer, which squeezes a trailing 1 before splitting; Keras 3 reports its compute_output_shape.
+        var split = !c.Version.IsKeras3 && input.Rank > 1 && input[-1] == 1 ? new Shape(input.Take(input.Rank - 1)) : input;
+        var tokens = c.Has("split") ? new Shape([.. split, null]) : input.Rank <= 1 ? new Shape([.. input, 1]) : input;
         var (depth, text) = LookupDepth(c);
         return [CategoricalOutput.Encode(call, tokens, mode, depth, text)];
     }
