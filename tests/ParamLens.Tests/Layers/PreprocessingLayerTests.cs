@@ -156,4 +156,12 @@ public class PreprocessingLayerTests
         // fft_length: next power of two ≥ 100 = 128 → 65 bins; features 65 · 2 channels.
         real.Is(100 * 65, 100 * 65, Shape.Of(None, (1000 - 100) / 50 + 1, 65 * 2));
     }
+
+    [Fact]
+    public void MelSpectrogram_FramesByKerasFormula()
+    {
+        // ⌊(16000 + 512 + 1) / 512⌋ = 32 frames of 128 mel bins; with stride 160 and 80 bins: ⌊(16000 + 161) / 160⌋ = 101.
+        Build("MelSpectrogram", null, [16000], Keras3).IsWeightless(Shape.Of(None, 128, (16000 + 512 + 1) / 512));
+        Build("MelSpectrogram", new { sequence_stride = 160, num_mel_bins = 80 }, [16000], Keras3).IsWeightless(Shape.Of(None, 80, (16000 + 160 + 1) / 160));
+    }
 }
