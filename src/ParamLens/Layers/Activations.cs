@@ -63,7 +63,7 @@ public sealed class PReLUDeclaration() : LayerDeclaration("PReLU",
     }
 
     public override string? CountFormula(LayerCall call, IReadOnlyList<WeightSpec> weights) =>
-        $"∏ of the input without the batch axis, shared axes as 1: {string.Join(" · ", AlphaShape(call, out _).Select(Shape.DimText))}";
+        $"{string.Join(" · ", AlphaShape(call, out _).Select(Shape.DimText))} (the input without the batch axis, each shared axis as 1)";
 
     /// <summary>The input without its batch axis, each shared axis (1-based, counting the batch) set to 1.</summary>
     private static Shape AlphaShape(LayerCall call, out long[] shared)

@@ -163,7 +163,7 @@ public sealed class SpectralNormalizationDeclaration() : LayerDeclaration("Spect
     {
         var inner = WrappedLayer.From(call.Config, "layer");
         var shapes = inner.OutputShapes(call);
-        call.Note($"the output is the wrapped {inner.Title}'s output");
+        call.Note($"the output is that of the wrapped {inner.Title}; the wrapper only rescales its {(inner.Declaration.ClassName == "Embedding" ? "embeddings" : "kernel")}");
         return shapes;
     }
 

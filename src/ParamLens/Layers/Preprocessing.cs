@@ -109,7 +109,7 @@ internal static class CategoricalOutput
         Shape output;
         if (mode == "int") output = input;
         else if (input.Rank == 0) output = Shape.Of(depth);
-        else if (mode == "one_hot" && (input[-1] != 1 || input.Rank == 1)) output = new Shape([.. input, depth]);
+        else if (mode == "one_hot" && (input[-1] != 1 || input.Rank == 1 && call.Config.Version.IsKeras3)) output = new Shape([.. input, depth]);
         else output = input.With(-1, depth);
         call.Note(mode == "int"
             ? "output_mode 'int': one integer per input value, the shape is unchanged"
@@ -258,7 +258,9 @@ public sealed class TextVectorizationDeclaration() : LayerDeclaration("TextVecto
                 : "output_mode 'int' without output_sequence_length: the number of tokens is unknown (None)");
             return [Shape.Of(input.Rank > 0 ? input[0] : null, length)];
         }
-        var tokens = c.Has("split") ? new Shape([.. input, null]) : input.Rank <= 1 ? new Shape([.. input, 1]) : input;
+        // Keras 2 runs the layer, which squeezes a trailing 1 before splitting; Keras 3 reports its compute_output_shape.
+        var split = !c.Version.IsKeras3 && input.Rank > 1 && input[-1] == 1 ? new Shape(input.Take(input.Rank - 1)) : input;
+        var tokens = c.Has("split") ? new Shape([.. split, null]) : input.Rank <= 1 ? new Shape([.. input, 1]) : input;
         var (depth, text) = LookupDepth(c);
         return [CategoricalOutput.Encode(call, tokens, mode, depth, text)];
     }
@@ -323,6 +325,24 @@ public sealed class STFTSpectrogramDeclaration() : LayerDeclaration("STFTSpectro
     }
 }
 
+/// <summary>Keras 3 <c>MelSpectrogram</c>: audio (batch, samples) to (batch, mel bins, frames) with fixed transforms; no weights.</summary>
+public sealed class MelSpectrogramDeclaration() : LayerDeclaration("MelSpectrogram",
+    ConfigKey.Opt("fft_length", 2048), ConfigKey.Opt("sequence_stride", 512), ConfigKey.Opt("sequence_length", null),
+    ConfigKey.Opt("window", "hann"), ConfigKey.Opt("sampling_rate", 16000), ConfigKey.Opt("num_mel_bins", 128))
+{
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
+    {
+        var input = call.Input;
+        if (input.Rank is not (1 or 2)) throw new ModelException($"MelSpectrogram expects audio of rank 1 or 2, got {input}");
+        var bins = call.Config.Long("num_mel_bins");
+        var stride = call.Config.Long("sequence_stride");
+        var samples = input[-1];
+        long? frames = samples is long n ? (n + stride + 1) / stride : null;
+        call.Note($"frames: ⌊({Shape.DimText(samples)} + {stride} + 1) / {stride}⌋ = {Shape.DimText(frames)} (Keras' formula); mel bins: num_mel_bins = {bins}; the transforms are fixed, no weights");
+        return [input.Rank == 1 ? Shape.Of(bins, frames) : Shape.Of(input[0], bins, frames)];
+    }
+}
+
 /// <summary>Preprocessing layers: feature normalisation, image resizing and augmentation, categorical encoding, lookups,
 /// text vectorization and spectrograms.</summary>
 public sealed class PreprocessingFamily : LayerFamily
@@ -349,6 +369,6 @@ public sealed class PreprocessingFamily : LayerFamily
         new RandomSideDeclaration("RandomHeight", height: true), new RandomSideDeclaration("RandomWidth", height: false),
         new DiscretizationDeclaration(), new CategoryEncodingDeclaration(), new HashingDeclaration(), new HashedCrossingDeclaration(),
         new LookupDeclaration("StringLookup", "[UNK]"), new LookupDeclaration("IntegerLookup", -1), new TextVectorizationDeclaration(),
-        new STFTSpectrogramDeclaration(),
+        new STFTSpectrogramDeclaration(), new MelSpectrogramDeclaration(),
     ];
 }

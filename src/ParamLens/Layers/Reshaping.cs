@@ -24,7 +24,8 @@ public sealed class ReshapeDeclaration() : LayerDeclaration("Reshape", ConfigKey
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
-        var target = call.Config.IntList("target_shape");
+        // TensorFlow.js writes the inferred entry as null instead of -1.
+        var target = (call.Config.OptDims("target_shape") ?? throw new ModelException("Reshape needs 'target_shape'")).Select(d => d ?? -1).ToArray();
         var unknownAt = Array.IndexOf(target, -1);
         if (target.Count(t => t == -1) > 1) throw new ModelException("target_shape may contain -1 only once");
         if (target.Any(t => t < -1)) throw new ModelException($"target_shape [{string.Join(", ", target)}] has a negative size");

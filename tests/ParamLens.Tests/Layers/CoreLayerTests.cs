@@ -1,0 +1,136 @@
+using System.Text.Json.Nodes;
+using ParamLens.Formats;
+using ParamLens.Shapes;
+using static ParamLens.Tests.Layers.Dims;
+using static ParamLens.Tests.Layers.OneLayer;
+
+namespace ParamLens.Tests.Layers;
+
+public class CoreLayerTests
+{
+    [Fact]
+    public void EinsumDense_SequenceProjection_Keras3LeavesTheGivenNone()
+    {
+        var l = Build("EinsumDense", new { equation = "abc,cd->abd", output_shape = new long?[] { null, 64 }, bias_axes = "d" }, [10, 32], Keras3);
+        l.Is(32 * 64 + 64, 32 * 64 + 64, Shape.Of(None, None, 64));
+        Assert.Equal([("kernel", 32L * 64, true), ("bias", 64L, true)], l.Weights);
+    }
+
+    [Fact]
+    public void EinsumDense_SequenceProjection_Keras2InfersTheSharedAxis()
+    {
+        var l = Build("EinsumDense", new { equation = "abc,cd->abd", output_shape = new long?[] { null, 64 }, bias_axes = "d" }, [10, 32], Keras2);
+        l.Is(32 * 64 + 64, 32 * 64 + 64, Shape.Of(None, 10, 64));
+    }
+
+    [Fact]
+    public void EinsumDense_TwoOutputLetters_BiasOverBoth()
+    {
+        var l = Build("EinsumDense", new { equation = "abc,cde->abde", output_shape = new long?[] { null, 2, 16 }, bias_axes = "de" }, [10, 32]);
+        l.Is(32 * 2 * 16 + 2 * 16, 32 * 2 * 16 + 2 * 16, Shape.Of(None, None, 2, 16));
+    }
+
+    [Fact]
+    public void EinsumDense_LeftEllipsis_WithoutBias()
+    {
+        var l = Build("EinsumDense", new { equation = "...b,bc->...c", output_shape = 64 }, [5, 32]);
+        l.Is(32 * 64, 32 * 64, Shape.Of(None, 5, 64));
+    }
+
+    [Fact]
+    public void EinsumDense_RightEllipsis_BiasGetsATrailingOne()
+    {
+        var l = Build("EinsumDense", new { equation = "ab...,bc->ac...", output_shape = 64, bias_axes = "c" }, [32, 7]);
+        l.Is(32 * 64 + 64 * 1, 32 * 64 + 64, Shape.Of(None, 64, 7));
+        Assert.Equal(Shape.Of(64, 1), l.Row.Weights[1].Weight.Shape);
+    }
+
+    [Fact]
+    public void EinsumDense_UnknownKernelLetter_IsAModelError()
+    {
+        var e = Assert.Throws<ModelException>(() => Build("EinsumDense", new { equation = "ab,bz->ac", output_shape = 4 }, [8]));
+        Assert.Contains("'c'", e.Message);
+    }
+
+    [Fact]
+    public void Dense_Keras3Lora_FreezesTheKernel()
+    {
+        var l = Build("Dense", new { units = 64, lora_rank = 4 }, [784], Keras3);
+        var frozen = 784 * 64;
+        var trainable = 64 + 784 * 4 + 4 * 64;
+        l.Is(frozen + trainable, trainable, Shape.Of(None, 64));
+        Assert.Equal(["kernel", "bias", "lora_kernel_a", "lora_kernel_b"], l.Weights.Select(w => w.Name));
+    }
+
+    [Fact]
+    public void Dense_Keras2_HasNoLora()
+    {
+        var l = Build("Dense", new { units = 64, lora_rank = 4 }, [784], Keras2);
+        l.Is(784 * 64 + 64, 784 * 64 + 64, Shape.Of(None, 64));
+    }
+
+    [Fact]
+    public void Masking_And_Identity_KeepTheShape()
+    {
+        Build("Masking", new { mask_value = -1.0 }, [20, 8]).IsWeightless(Shape.Of(None, 20, 8));
+        Build("Masking", null, [20, 8]).IsWeightless(Shape.Of(None, 20, 8));
+        Build("Identity", null, [3, 4, 5]).IsWeightless(Shape.Of(None, 3, 4, 5));
+    }
+
+    [Fact]
+    public void Lambda_OutputShapeFromTheConfig_BatchFromTheInput()
+    {
+        Build("Lambda", new { function = "lambda x: x[:, :10]", output_shape = new[] { 10 } }, [32]).IsWeightless(Shape.Of(None, 10));
+        Build("Lambda", new { output_shape = new long?[] { null, 4 }, output_shape_type = "raw" }, [7, 2]).IsWeightless(Shape.Of(None, None, 4));
+    }
+
+    [Fact]
+    public void Lambda_WithoutOutputShape_SaysWhatCannotBeDerived()
+    {
+        var e = Assert.Throws<ModelException>(() => Build("Lambda", new { function = "lambda x: x * 2", name = "double" }, [32]));
+        Assert.Contains("'double'", e.Message);
+        Assert.Contains("cannot be derived", e.Message);
+        // A serialized Python function for output_shape is not dimensions either.
+        Assert.Throws<ModelException>(() => Build("Lambda", new { output_shape = new[] { "4wEAAAAAAAAA", null, null }, output_shape_type = "lambda" }, [32]));
+    }
+
+    [Fact]
+    public void UnknownClass_WithOutputShape_IsShownWithoutWeights()
+    {
+        var l = Build("MyCustomBlock", new { output_shape = new[] { 12, 3 } }, [5]);
+        l.IsWeightless(Shape.Of(None, 12, 3));
+        Assert.Equal("MyCustomBlock", l.Layer.ClassName);
+        Assert.Contains(l.Layer.InboundNodes[0].Call!.Notes, n => n.Contains("not a Keras layer class known here"));
+    }
+
+    [Fact]
+    public void UnknownClass_WithoutOutputShape_NamesTheLayerAndClass()
+    {
+        var e = Assert.Throws<ModelException>(() => Build("MyCustomBlock", new { name = "block7", units = 3 }, [5]));
+        Assert.Contains("layer 'block7' (MyCustomBlock)", e.Message);
+        Assert.Contains("output shape cannot be derived", e.Message);
+    }
+
+    [Fact]
+    public void UnknownClass_InAKerasJsonFile_IsReadNotRejected()
+    {
+        var json = JsonNode.Parse("""
+            {"class_name": "Sequential", "keras_version": "2.15.0", "config": {"name": "s", "layers": [
+              {"class_name": "InputLayer", "config": {"name": "in", "batch_input_shape": [null, 8]}},
+              {"class_name": "Dense", "config": {"name": "d", "units": 4}},
+              {"class_name": "Scaler", "config": {"name": "custom", "factor": 2, "output_shape": [4]}},
+              {"class_name": "Dense", "config": {"name": "out", "units": 1}}]}}
+            """)!.AsObject();
+        var account = Accounting.ModelAccount.Of(KerasJsonReader.Read(json));
+        Assert.Equal(8 * 4 + 4 + 4 * 1 + 1, account.TotalParams);
+        Assert.Equal(0, account.Layers.Single(r => r.Layer.Name == "custom").Params);
+    }
+
+    [Fact]
+    public void UnknownClass_DeclarationIsOnePerClassName()
+    {
+        Assert.Null(ParamLens.Layers.LayerCatalog.Find("NotAKerasClass"));
+        Assert.Same(ParamLens.Layers.LayerCatalog.Get("NotAKerasClass"), ParamLens.Layers.LayerCatalog.Get("NotAKerasClass"));
+        Assert.IsType<ParamLens.Layers.UnknownLayerDeclaration>(ParamLens.Layers.LayerCatalog.Get("NotAKerasClass"));
+    }
+}
