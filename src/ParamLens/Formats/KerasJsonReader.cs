@@ -19,10 +19,16 @@ public static class KerasJsonReader
     public static Model Read(JsonObject root, KerasVersion? versionOverride = null)
     {
         var version = versionOverride
+            ?? TfjsVersion(root["keras_version"]?.GetValue<string>())
             ?? KerasVersion.TryParse(root["keras_version"]?.GetValue<string>())
             ?? (root.ContainsKey("module") || root.ContainsKey("registered_name") ? KerasVersion.Keras3 : KerasVersion.Keras2);
         return ReadModel(root, version);
     }
+
+    /// <summary>TensorFlow.js writes <c>tfjs-layers 4.22.0</c>: its layers port Keras 2.2 (e.g. GRU without
+    /// <c>reset_after</c>), so those rules apply, not a Keras 4.</summary>
+    private static KerasVersion? TfjsVersion(string? text) =>
+        text is not null && text.StartsWith("tfjs", StringComparison.Ordinal) ? KerasVersion.Parse("2.2.4") with { Text = text } : null;
 
     private static Model ReadModel(JsonObject entry, KerasVersion version)
     {
@@ -245,6 +251,7 @@ public static class KerasJsonReader
     {
         var className = Str(entry["class_name"]) ?? throw new ModelException("a layer entry has no class_name");
         var config = entry["config"] as JsonObject ?? new JsonObject();
+        if (version.Text.StartsWith("tfjs", StringComparison.Ordinal)) config = FromTfjsSpelling(className, config);
         var name = Str(config["name"]) ?? Str(entry["name"]) ?? throw new ModelException($"a {className} layer has no name");
         try
         {
@@ -255,6 +262,15 @@ public static class KerasJsonReader
         {
             throw ModelException.At($"layer '{name}' ({className})", e);
         }
+    }
+
+    /// <summary>TensorFlow.js stores a Reshape's <c>-1</c> as null and writes it so; Keras spells it <c>-1</c>.</summary>
+    private static JsonObject FromTfjsSpelling(string className, JsonObject config)
+    {
+        if (className != "Reshape" || config["target_shape"] is not JsonArray target || !target.Any(d => d is null)) return config;
+        var copy = (JsonObject)config.DeepClone();
+        copy["target_shape"] = new JsonArray(target.Select(d => d?.DeepClone() ?? JsonValue.Create(-1)).ToArray());
+        return copy;
     }
 
     private static string? Str(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
