@@ -38,7 +38,7 @@ public abstract class GatedCellDeclaration(string className, int gates, string g
 
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
-        var input = call.Input;
+        var input = Recurrence.Main(call);
         RequireRank(input, 2, ClassName + " called on its own (one time step)");
         var units = Units(call.Config);
         call.Note($"one time step: the last axis ({Shape.DimText(input[-1])}) becomes units = {units}");
@@ -46,10 +46,10 @@ public abstract class GatedCellDeclaration(string className, int gates, string g
     }
 
     public override IEnumerable<WeightSpec> Weights(LayerCall call) =>
-        CellWeights(call.Config, call.Input[-1] ?? throw new ModelException($"the feature dimension of {call.Input} must be known to build the weights"));
+        CellWeights(call.Config, Recurrence.Main(call)[-1] ?? throw new ModelException($"the feature dimension of {Recurrence.Main(call)} must be known to build the weights"));
 
     public override string? CountFormula(LayerCall call, IReadOnlyList<WeightSpec> weights) =>
-        call.Input[-1] is long d ? CellFormula(call.Config, d) : null;
+        Recurrence.Main(call)[-1] is long d ? CellFormula(call.Config, d) : null;
 
     public IEnumerable<WeightSpec> CellWeights(LayerConfig cell, long inputSize)
     {
@@ -125,7 +125,14 @@ public sealed class StackedRNNCellsDeclaration() : LayerDeclaration("StackedRNNC
         return list.Select((entry, i) => Recurrence.ResolveCell(entry, stack.Version, $"cell {i}")).ToArray();
     }
 
-    public IReadOnlyList<long> StateSizes(LayerConfig cell) => Cells(cell).SelectMany(c => c.Cell.StateSizes(c.Config)).ToArray();
+    /// <summary>Each cell's states, in cell order; standalone Keras up to 2.2 (and TF.js, its port) listed them last cell
+    /// first, which tf.keras keeps behind <c>reverse_state_order</c>.</summary>
+    public IReadOnlyList<long> StateSizes(LayerConfig cell)
+    {
+        var cells = Cells(cell);
+        var reversed = (cell.Version.IsStandalone && cell.Version.Minor <= 2) || (cell.Has("reverse_state_order") && cell.Bool("reverse_state_order"));
+        return (reversed ? cells.Reverse() : cells).SelectMany(c => c.Cell.StateSizes(c.Config)).ToArray();
+    }
     public long OutputSize(LayerConfig cell) => Cells(cell)[^1] is var last ? last.Cell.OutputSize(last.Config) : 0;
 
     public IEnumerable<WeightSpec> CellWeights(LayerConfig cell, long inputSize)
@@ -152,12 +159,12 @@ public sealed class StackedRNNCellsDeclaration() : LayerDeclaration("StackedRNNC
 
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
-        RequireRank(call.Input, 2, "StackedRNNCells called on its own (one time step)");
-        return [Shape.Of(call.Input[0], OutputSize(call.Config))];
+        RequireRank(Recurrence.Main(call), 2, "StackedRNNCells called on its own (one time step)");
+        return [Shape.Of(Recurrence.Main(call)[0], OutputSize(call.Config))];
     }
 
     public override IEnumerable<WeightSpec> Weights(LayerCall call) =>
-        CellWeights(call.Config, call.Input[-1] ?? throw new ModelException($"the feature dimension of {call.Input} must be known"));
+        CellWeights(call.Config, Recurrence.Main(call)[-1] ?? throw new ModelException($"the feature dimension of {Recurrence.Main(call)} must be known"));
 }
 
 /// <summary>The output and state shapes every recurrent layer shares (Keras <c>RNN.compute_output_shape</c>).</summary>
@@ -174,12 +181,22 @@ internal static class Recurrence
     /// <summary>A cell declaration's own keys, so a layer such as LSTM takes its defaults from LSTMCell.</summary>
     public static ConfigKey[] CellKeys(LayerDeclaration cell) => cell.Keys.Where(k => !BaseKeyNames.Contains(k.Name)).ToArray();
 
+    /// <summary>The sequence (or, for a cell, the step input); further inputs are initial states or constants, which
+    /// change neither the output shape nor the weights.</summary>
+    public static Shape Main(LayerCall call)
+    {
+        if (call.Inputs.Count == 0) throw new ModelException("expects an input, got none");
+        if (call.Inputs.Count > 1 && !call.Notes.Any(n => n.StartsWith("inputs after the first", StringComparison.Ordinal)))
+            call.Note($"inputs after the first are initial states ({call.Inputs.Count - 1}): they set where the recurrence starts, not its shape");
+        return call.Inputs[0];
+    }
+
     public static bool TimeMajor(LayerConfig c) => c.Has("time_major") && c.Bool("time_major");
 
     /// <summary>The batch, time and per-step dims of a sequence input (K2 <c>time_major</c> swaps batch and time).</summary>
     public static (long? Batch, long? Time, Shape Step) Split(LayerCall call, int stepRank, string className)
     {
-        var input = call.Input;
+        var input = Recurrence.Main(call);
         RequireRank(input, stepRank + 2, className);
         var timeMajor = TimeMajor(call.Config);
         var batch = timeMajor ? input[1] : input[0];
@@ -242,12 +259,12 @@ public sealed class RecurrentLayerDeclaration(string className, GatedCellDeclara
     public override IEnumerable<WeightSpec> Weights(LayerCall call)
     {
         var (_, _, step) = Recurrence.Split(call, 1, ClassName);
-        var features = step[0] ?? throw new ModelException($"the feature dimension of the input {call.Input} must be known to build the weights");
+        var features = step[0] ?? throw new ModelException($"the feature dimension of the input {Recurrence.Main(call)} must be known to build the weights");
         return Cell.CellWeights(call.Config, features);
     }
 
     public override string? CountFormula(LayerCall call, IReadOnlyList<WeightSpec> weights) =>
-        call.Input[-1] is long d ? Cell.CellFormula(call.Config, d) : null;
+        Recurrence.Main(call)[-1] is long d ? Cell.CellFormula(call.Config, d) : null;
 
     public override string? Detail(LayerConfig config) => Cell.Detail(config);
 }
@@ -267,7 +284,7 @@ public sealed class RNNDeclaration() : LayerDeclaration("RNN", [ConfigKey.Req("c
     public override IEnumerable<WeightSpec> Weights(LayerCall call)
     {
         var (cell, config, name) = Recurrence.ResolveCell(call.Config.Raw("cell"), call.Config.Version, "cell");
-        var features = call.Input[-1] ?? throw new ModelException($"the feature dimension of the input {call.Input} must be known to build the weights");
+        var features = Recurrence.Main(call)[-1] ?? throw new ModelException($"the feature dimension of the input {Recurrence.Main(call)} must be known to build the weights");
         // A stack's weights are already named by each of its cells.
         return cell is StackedRNNCellsDeclaration ? cell.CellWeights(config, features)
             : cell.CellWeights(config, features).Select(w => Inner.Under(name, w, $"cell '{name}'"));
@@ -276,7 +293,7 @@ public sealed class RNNDeclaration() : LayerDeclaration("RNN", [ConfigKey.Req("c
     public override string? CountFormula(LayerCall call, IReadOnlyList<WeightSpec> weights)
     {
         var (cell, config, _) = Recurrence.ResolveCell(call.Config.Raw("cell"), call.Config.Version, "cell");
-        return call.Input[-1] is long d ? cell.CellFormula(config, d) : null;
+        return Recurrence.Main(call)[-1] is long d ? cell.CellFormula(config, d) : null;
     }
 }
 
@@ -319,7 +336,7 @@ public sealed class ConvLSTMDeclaration(int rank) : LayerDeclaration($"ConvLSTM{
     {
         var c = call.Config;
         var (_, _, step) = Recurrence.Split(call, Rank + 1, ClassName);
-        var cin = step[ChannelsFirst(c) ? 0 : Rank] ?? throw new ModelException($"the channel dimension of the input {call.Input} must be known to build the weights");
+        var cin = step[ChannelsFirst(c) ? 0 : Rank] ?? throw new ModelException($"the channel dimension of the input {Recurrence.Main(call)} must be known to build the weights");
         var kernel = c.Tuple("kernel_size", Rank);
         var filters = c.Long("filters");
         var width = Checked.Multiply(4, filters);
@@ -335,7 +352,7 @@ public sealed class ConvLSTMDeclaration(int rank) : LayerDeclaration($"ConvLSTM{
     public override string? CountFormula(LayerCall call, IReadOnlyList<WeightSpec> weights)
     {
         var c = call.Config;
-        var cin = call.Input[ChannelsFirst(c) ? 2 : -1];
+        var cin = Recurrence.Main(call)[ChannelsFirst(c) ? 2 : -1];
         var filters = c.Long("filters");
         var kernel = KernelText(c.Tuple("kernel_size", Rank));
         return c.Bool("use_bias") ? $"4 · {filters} · ({kernel}·({cin} + {filters}) + 1)" : $"4 · {filters} · {kernel}·({cin} + {filters})";
