@@ -160,8 +160,12 @@ public static class KerasJsonReader
                 CollectKerasTensors(call["kwargs"], refs);
                 break;
             case JsonArray list: // Keras 2: [[name, node, tensor, kwargs], ...] (or one bare entry)
-                if (list.Count > 0 && list[0] is JsonValue) refs.Add(list);
-                else foreach (var e in list) refs.Add(e as JsonArray ?? throw new ModelException($"model '{model}': layer '{layer}' has a malformed inbound node"));
+                var entries = list.Count > 0 && list[0] is JsonValue ? [list]
+                    : list.Select(e => e as JsonArray ?? throw new ModelException($"model '{model}': layer '{layer}' has a malformed inbound node")).ToList();
+                refs.AddRange(entries);
+                // Tensors passed by keyword (MultiHeadAttention's value and key) follow, as [name, node, tensor] in kwargs.
+                foreach (var e in entries)
+                    if (e.Count > 3) CollectKeras2KwargTensors(e[3], refs);
                 break;
             default:
                 throw new ModelException($"model '{model}': layer '{layer}' has a malformed inbound node");
@@ -175,6 +179,23 @@ public static class KerasJsonReader
             tensors.Add(t);
         }
         return tensors;
+    }
+
+    private static void CollectKeras2KwargTensors(JsonNode? node, List<JsonArray> refs)
+    {
+        switch (node)
+        {
+            case JsonArray a when a.Count == 3 && a[0] is JsonValue v && v.GetValueKind() == JsonValueKind.String
+                                  && a[1] is JsonValue { } n && n.GetValueKind() == JsonValueKind.Number:
+                refs.Add(a);
+                break;
+            case JsonArray a:
+                foreach (var x in a) CollectKeras2KwargTensors(x, refs);
+                break;
+            case JsonObject o:
+                foreach (var (_, x) in o) CollectKeras2KwargTensors(x, refs);
+                break;
+        }
     }
 
     private static void CollectKerasTensors(JsonNode? node, List<JsonArray> refs)
