@@ -15,7 +15,7 @@ internal static class AttentionInputs
         if (inputs.Count is < 2 or > 3)
             throw new ModelException($"{className} takes query and value (and optionally key) inputs, got {inputs.Count}");
         var key = inputs.Count == 3 ? inputs[2] : inputs[1];
-        if (inputs.Count == 2) call.Note("no key given: the value is also the key");
+        if (inputs.Count == 2) call.NoteOnce("no key given: the value is also the key");
         return (inputs[0], inputs[1], key);
     }
 
@@ -180,7 +180,9 @@ public sealed class GroupedQueryAttentionDeclaration() : LayerDeclaration("Group
 
 /// <summary>
 /// Keras <c>Attention</c> (dot-product, Luong) and <c>AdditiveAttention</c> (Bahdanau): attention of a query over a value
-/// (and key). Keras 3 outputs <c>query[:-1] + (value[-1],)</c>; Keras 2 outputs the query's shape.
+/// (and key); the output is the attention-weighted sum of the values, <c>query[:-1] + (value[-1],)</c>. (Keras 2's
+/// <c>compute_output_shape</c> returns the query's shape, but functional models take their shapes from tracing the call,
+/// which gives the value's width, as Keras 3 does.)
 /// </summary>
 public abstract class ScoreAttentionDeclaration(string className, params ConfigKey[] keys)
     : LayerDeclaration(className, [ConfigKey.Opt("dropout", 0.0), AttentionInputs.ReturnScores, .. keys])
@@ -188,17 +190,8 @@ public abstract class ScoreAttentionDeclaration(string className, params ConfigK
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
         var (query, value, key) = AttentionInputs.Split(call, ClassName);
-        Shape output;
-        if (call.Config.Version.IsKeras3)
-        {
-            output = query.With(-1, value[-1]);
-            call.Note($"Keras 3: the query's shape with the value's last axis ({Shape.DimText(value[-1])}): {output}");
-        }
-        else
-        {
-            output = query;
-            call.Note($"Keras 2: the output has the query's shape {output}");
-        }
+        var output = query.With(-1, value[-1]);
+        call.Note($"a weighted sum of the values for each query position: the query's shape with the value's last axis ({Shape.DimText(value[-1])}), {output}");
         if (!AttentionInputs.ReturnsScores(call)) return [output];
         var scores = Shape.Of(query[0], query[1], key[1]);
         call.Note($"return_attention_scores: the attention weights (batch, query positions, key positions) follow, {scores}");
@@ -227,9 +220,12 @@ public sealed class AdditiveAttentionDeclaration() : ScoreAttentionDeclaration("
     public override IEnumerable<WeightSpec> Weights(LayerCall call)
     {
         if (!call.Config.Bool("use_scale")) yield break;
-        var (query, value, _) = AttentionInputs.Split(call, ClassName);
+        var (query, value, key) = AttentionInputs.Split(call, ClassName);
         var keras3 = call.Config.Version.IsKeras3;
         var dim = keras3 ? AttentionInputs.Last(query, "query") : AttentionInputs.Last(value, "value");
+        var scored = AttentionInputs.Last(key, "key");
+        if (!keras3 && dim != scored)
+            throw new ModelException($"Keras 2 sizes 'scale' by the value's last axis ({dim}) but multiplies it with query + key ({scored}): the call fails in Keras 2");
         yield return new("scale", Shape.Of(dim), true,
             $"use_scale: one learned factor per feature inside the tanh of the scores (sized by the {(keras3 ? "query" : "value")}'s last axis in Keras {(keras3 ? 3 : 2)})");
     }

@@ -167,6 +167,15 @@ public sealed class StackedRNNCellsDeclaration() : LayerDeclaration("StackedRNNC
         CellWeights(call.Config, Recurrence.Main(call)[-1] ?? throw new ModelException($"the feature dimension of {Recurrence.Main(call)} must be known"));
 }
 
+/// <summary>Notes made by rules that run more than once per call (output shapes, then weights).</summary>
+internal static class LayerCallNotes
+{
+    public static void NoteOnce(this LayerCall call, string text)
+    {
+        if (!call.Notes.Contains(text)) call.Note(text);
+    }
+}
+
 /// <summary>The output and state shapes every recurrent layer shares (Keras <c>RNN.compute_output_shape</c>).</summary>
 internal static class Recurrence
 {
@@ -186,8 +195,8 @@ internal static class Recurrence
     public static Shape Main(LayerCall call)
     {
         if (call.Inputs.Count == 0) throw new ModelException("expects an input, got none");
-        if (call.Inputs.Count > 1 && !call.Notes.Any(n => n.StartsWith("inputs after the first", StringComparison.Ordinal)))
-            call.Note($"inputs after the first are initial states ({call.Inputs.Count - 1}): they set where the recurrence starts, not its shape");
+        if (call.Inputs.Count > 1)
+            call.NoteOnce($"inputs after the first are initial states ({call.Inputs.Count - 1}): they set where the recurrence starts, not its shape");
         return call.Inputs[0];
     }
 

@@ -124,19 +124,16 @@ public class AttentionTests
         Assert.Contains("multiple", e.Message);
     }
 
-    [Fact]
-    public void Attention_Default_HasNoWeights_Keras3OutputTakesTheValueWidth()
+    [Theory]
+    [InlineData("3.4.1")]
+    [InlineData("2.15.0")]
+    public void Attention_Default_HasNoWeights_OutputTakesTheValueWidth(string version)
     {
-        var p = Probe.Keras3("Attention", new { }, [5, 16], [7, 8], [7, 16]);
+        // Keras 2's compute_output_shape says the query's shape, but its functional models trace the call: scores
+        // (5 × 7) times values (7 × 8) give 8 features per query position, as in Keras 3.
+        var p = Probe.Call(KerasVersion.Parse(version), "Attention", new { }, [5, 16], [7, 8], [7, 16]);
         Assert.Equal(0, p.Params);
         Assert.Equal(Shape.Of(null, 5, 8), p.Output);
-    }
-
-    [Fact]
-    public void Attention_Keras2OutputHasTheQueryShape()
-    {
-        var p = Probe.Call(Keras2, "Attention", new { }, [5, 16], [7, 8], [7, 16]);
-        Assert.Equal(Shape.Of(null, 5, 16), p.Output);
     }
 
     [Fact]
@@ -160,9 +157,12 @@ public class AttentionTests
     [Fact]
     public void AdditiveAttention_ScaleIsSizedByTheValueInKeras2()
     {
-        var p = Probe.Call(Keras2, "AdditiveAttention", new { }, [5, 16], [7, 8], [7, 16]);
-        Assert.Equal(8, p.Params);
-        Assert.Equal(Shape.Of(null, 5, 16), p.Output);
+        var p = Probe.Call(Keras2, "AdditiveAttention", new { }, [5, 12], [7, 12]);
+        Assert.Equal(12, p.Params);
+        Assert.Equal(Shape.Of(null, 5, 12), p.Output);
+        // A value narrower than query and key: Keras 2's scale (value width) cannot multiply query + key.
+        var e = Assert.Throws<ModelException>(() => Probe.Call(Keras2, "AdditiveAttention", new { }, [5, 16], [7, 8], [7, 16]));
+        Assert.Contains("fails in Keras 2", e.Message);
     }
 
     [Fact]
