@@ -273,6 +273,12 @@ public static class KerasJsonReader
         var className = Str(entry["class_name"]) ?? throw new ModelException("a layer entry has no class_name");
         var config = entry["config"] as JsonObject ?? new JsonObject();
         if (version.Text.StartsWith("tfjs", StringComparison.Ordinal)) config = FromTfjsSpelling(className, config);
+        if (entry["inbound_nodes"] is JsonArray calls && calls.Any(AsksForAttentionScores))
+        {
+            // A call keyword that adds an output: the attention layers read it from their config.
+            config = (JsonObject)config.DeepClone();
+            config["return_attention_scores"] = true;
+        }
         var name = Str(config["name"]) ?? Str(entry["name"]) ?? throw new ModelException($"a {className} layer has no name");
         try
         {
@@ -284,6 +290,13 @@ public static class KerasJsonReader
             throw ModelException.At($"layer '{name}' ({className})", e);
         }
     }
+
+    private static bool AsksForAttentionScores(JsonNode? node) => node switch
+    {
+        JsonObject o => (o["return_attention_scores"] is JsonValue v && v.TryGetValue<bool>(out var b) && b) || o.Any(p => AsksForAttentionScores(p.Value)),
+        JsonArray a => a.Any(AsksForAttentionScores),
+        _ => false,
+    };
 
     /// <summary>TensorFlow.js stores a Reshape's <c>-1</c> as null and writes it so; Keras spells it <c>-1</c>.</summary>
     private static JsonObject FromTfjsSpelling(string className, JsonObject config)

@@ -98,6 +98,24 @@ public class AttentionTests
     }
 
     [Fact]
+    public void MultiHeadAttention_InAKeras3Config_ReturnAttentionScoresAddsAnOutput()
+    {
+        const string json = """
+        {"module": "keras", "class_name": "Functional", "config": {"name": "m",
+          "layers": [
+            {"module": "keras.layers", "class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_shape": [null, 6, 8]}, "inbound_nodes": []},
+            {"module": "keras.layers", "class_name": "MultiHeadAttention", "name": "mha", "config": {"name": "mha", "num_heads": 3, "key_dim": 2},
+             "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 6, 8], "keras_history": ["x", 0, 0]}}],
+                                "kwargs": {"value": {"class_name": "__keras_tensor__", "config": {"shape": [null, 6, 8], "keras_history": ["x", 0, 0]}},
+                                           "return_attention_scores": true}}]}],
+          "input_layers": [["x", 0, 0]], "output_layers": [["mha", 0, 0], ["mha", 0, 1]]}}
+        """;
+        var model = ModelSource.Load(Encoding.UTF8.GetBytes(json)).Single();
+        Assert.Equal(new[] { Shape.Of(null, 6, 8), Shape.Of(null, 3, 6, 6) }, model.Outputs.Select(t => t.Shape));
+        Assert.Equal(3 * (8 * 3 * 2 + 3 * 2) + 3 * 2 * 8 + 8, ModelAccount.Of(model).TotalParams);
+    }
+
+    [Fact]
     public void GroupedQueryAttention_FourQueryHeadsShareTwoKeyValueHeads()
     {
         var p = Probe.Keras3("GroupedQueryAttention", new { head_dim = 16, num_query_heads = 4, num_key_value_heads = 2 }, [10, 64], [10, 64]);
