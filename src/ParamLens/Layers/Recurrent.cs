@@ -133,7 +133,11 @@ public sealed class StackedRNNCellsDeclaration() : LayerDeclaration("StackedRNNC
         var reversed = (cell.Version.IsStandalone && cell.Version.Minor <= 2) || (cell.Has("reverse_state_order") && cell.Bool("reverse_state_order"));
         return (reversed ? cells.Reverse() : cells).SelectMany(c => c.Cell.StateSizes(c.Config)).ToArray();
     }
-    public long OutputSize(LayerConfig cell) => Cells(cell)[^1] is var last ? last.Cell.OutputSize(last.Config) : 0;
+    public long OutputSize(LayerConfig cell)
+    {
+        var last = Cells(cell)[^1];
+        return last.Cell.OutputSize(last.Config);
+    }
 
     public IEnumerable<WeightSpec> CellWeights(LayerConfig cell, long inputSize)
     {
@@ -304,6 +308,12 @@ public sealed class RNNDeclaration() : LayerDeclaration("RNN", [ConfigKey.Req("c
         var (cell, config, _) = Recurrence.ResolveCell(call.Config.Raw("cell"), call.Config.Version, "cell");
         return Recurrence.Main(call)[-1] is long d ? cell.CellFormula(config, d) : null;
     }
+
+    public override string? Detail(LayerConfig config) => config.Raw("cell") switch
+    {
+        JsonArray list => $"{list.Count} stacked cells",
+        var entry => entry?["class_name"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null,
+    };
 }
 
 /// <summary>
