@@ -120,7 +120,7 @@ public class TfjsRandomCorpusTests
 
     /// <summary>The corpus is found and holds models: a missing folder must not pass as a theory with no cases.</summary>
     [Fact]
-    public void CorpusHasModels() => Assert.True(Models().Count() >= 100, $"expected the random corpus in {Corpus}");
+    public void CorpusHasModels() => Assert.True(Models().Any(), $"expected generated models with answers in {Corpus}");
 
     private static IEnumerable<(string Id, IReadOnlyCollection<string> Missing)> Models() =>
         Directory.EnumerateFiles(Corpus, "*.expected.json")
