@@ -19,10 +19,16 @@ public static class KerasJsonReader
     public static Model Read(JsonObject root, KerasVersion? versionOverride = null)
     {
         var version = versionOverride
+            ?? TfjsVersion(root["keras_version"]?.GetValue<string>())
             ?? KerasVersion.TryParse(root["keras_version"]?.GetValue<string>())
             ?? (root.ContainsKey("module") || root.ContainsKey("registered_name") ? KerasVersion.Keras3 : KerasVersion.Keras2);
         return ReadModel(root, version);
     }
+
+    /// <summary>TensorFlow.js writes <c>tfjs-layers 4.22.0</c>: its layers port Keras 2.2 (e.g. GRU without
+    /// <c>reset_after</c>), so those rules apply, not a Keras 4.</summary>
+    private static KerasVersion? TfjsVersion(string? text) =>
+        text is not null && text.StartsWith("tfjs", StringComparison.Ordinal) ? KerasVersion.Parse("2.2.4") with { Text = text } : null;
 
     private static Model ReadModel(JsonObject entry, KerasVersion version)
     {
@@ -154,8 +160,12 @@ public static class KerasJsonReader
                 CollectKerasTensors(call["kwargs"], refs);
                 break;
             case JsonArray list: // Keras 2: [[name, node, tensor, kwargs], ...] (or one bare entry)
-                if (list.Count > 0 && list[0] is JsonValue) refs.Add(list);
-                else foreach (var e in list) refs.Add(e as JsonArray ?? throw new ModelException($"model '{model}': layer '{layer}' has a malformed inbound node"));
+                var entries = list.Count > 0 && list[0] is JsonValue ? [list]
+                    : list.Select(e => e as JsonArray ?? throw new ModelException($"model '{model}': layer '{layer}' has a malformed inbound node")).ToList();
+                refs.AddRange(entries);
+                // Tensors passed by keyword (MultiHeadAttention's value and key) follow, as [name, node, tensor] in kwargs.
+                foreach (var e in entries)
+                    if (e.Count > 3) CollectKeras2KwargTensors(e[3], refs);
                 break;
             default:
                 throw new ModelException($"model '{model}': layer '{layer}' has a malformed inbound node");
@@ -169,6 +179,23 @@ public static class KerasJsonReader
             tensors.Add(t);
         }
         return tensors;
+    }
+
+    private static void CollectKeras2KwargTensors(JsonNode? node, List<JsonArray> refs)
+    {
+        switch (node)
+        {
+            case JsonArray a when a.Count == 3 && a[0] is JsonValue v && v.GetValueKind() == JsonValueKind.String
+                                  && a[1] is JsonValue { } n && n.GetValueKind() == JsonValueKind.Number:
+                refs.Add(a);
+                break;
+            case JsonArray a:
+                foreach (var x in a) CollectKeras2KwargTensors(x, refs);
+                break;
+            case JsonObject o:
+                foreach (var (_, x) in o) CollectKeras2KwargTensors(x, refs);
+                break;
+        }
     }
 
     private static void CollectKerasTensors(JsonNode? node, List<JsonArray> refs)
@@ -245,6 +272,13 @@ public static class KerasJsonReader
     {
         var className = Str(entry["class_name"]) ?? throw new ModelException("a layer entry has no class_name");
         var config = entry["config"] as JsonObject ?? new JsonObject();
+        if (version.Text.StartsWith("tfjs", StringComparison.Ordinal)) config = FromTfjsSpelling(className, config);
+        if (entry["inbound_nodes"] is JsonArray calls && calls.Any(AsksForAttentionScores))
+        {
+            // A call keyword that adds an output: the attention layers read it from their config.
+            config = (JsonObject)config.DeepClone();
+            config["return_attention_scores"] = true;
+        }
         var name = Str(config["name"]) ?? Str(entry["name"]) ?? throw new ModelException($"a {className} layer has no name");
         try
         {
@@ -255,6 +289,22 @@ public static class KerasJsonReader
         {
             throw ModelException.At($"layer '{name}' ({className})", e);
         }
+    }
+
+    private static bool AsksForAttentionScores(JsonNode? node) => node switch
+    {
+        JsonObject o => (o["return_attention_scores"] is JsonValue v && v.TryGetValue<bool>(out var b) && b) || o.Any(p => AsksForAttentionScores(p.Value)),
+        JsonArray a => a.Any(AsksForAttentionScores),
+        _ => false,
+    };
+
+    /// <summary>TensorFlow.js stores a Reshape's <c>-1</c> as null and writes it so; Keras spells it <c>-1</c>.</summary>
+    private static JsonObject FromTfjsSpelling(string className, JsonObject config)
+    {
+        if (className != "Reshape" || config["target_shape"] is not JsonArray target || !target.Any(d => d is null)) return config;
+        var copy = (JsonObject)config.DeepClone();
+        copy["target_shape"] = new JsonArray(target.Select(d => d?.DeepClone() ?? JsonValue.Create(-1)).ToArray());
+        return copy;
     }
 
     private static string? Str(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;

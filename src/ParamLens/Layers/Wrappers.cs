@@ -1,0 +1,194 @@
+using System.Text.Json.Nodes;
+using ParamLens.Building;
+using ParamLens.Graph;
+using ParamLens.Shapes;
+
+namespace ParamLens.Layers;
+
+/// <summary>Layers held inside another layer's config (a wrapped layer, an RNN cell): found in the catalog and configured
+/// there, so their defaults live in their own declaration.</summary>
+internal static class Inner
+{
+    /// <summary>A <c>{class_name, config}</c> entry as a declaration and its configured config.</summary>
+    public static (LayerDeclaration Declaration, LayerConfig Config) Resolve(JsonNode? entry, KerasVersion version, string where)
+    {
+        if (entry is not JsonObject o || o["class_name"] is not JsonValue cls || !cls.TryGetValue<string>(out var className))
+            throw new ModelException($"{where} should be a layer entry {{\"class_name\": ..., \"config\": ...}}, not {entry?.ToJsonString() ?? "null"}");
+        if (className is "Sequential" or "Functional" or "Model")
+            throw new ModelException($"{where} is a whole model ({className}); wrapping a model is not supported");
+        var declaration = LayerCatalog.Get(className);
+        try
+        {
+            return (declaration, declaration.Configure(o["config"] as JsonObject, version));
+        }
+        catch (ModelException e)
+        {
+            throw ModelException.At($"{where} ({className})", e);
+        }
+    }
+
+    public static string NameOf(LayerDeclaration declaration, LayerConfig config) =>
+        config.OptString("name") ?? KerasSession.SnakeCase(declaration.ClassName);
+
+    /// <summary>A sub-layer's weight under that sub-layer's name, as Keras paths it (<c>forward_lstm/kernel</c>).</summary>
+    public static WeightSpec Under(string sublayer, WeightSpec weight, string owner) =>
+        weight with { Name = $"{sublayer}/{weight.Name}", Role = $"{owner}: {weight.Role}" };
+
+    /// <summary>A sub-layer's weights; all non-trainable when its own config says <c>trainable = False</c>.</summary>
+    public static IEnumerable<WeightSpec> WeightsOf(LayerDeclaration declaration, LayerCall call, string sublayer, string owner)
+    {
+        var frozen = !call.Config.Bool("trainable");
+        foreach (var w in declaration.Weights(call))
+        {
+            var named = Under(sublayer, w, owner);
+            yield return frozen && w.Trainable
+                ? named with { Trainable = false, Role = $"{named.Role} — non-trainable because '{sublayer}' has trainable = False" }
+                : named;
+        }
+    }
+
+    /// <summary>Run a sub-layer's shape rule and keep its notes, marked with its name.</summary>
+    public static IReadOnlyList<Shape> OutputShapes(LayerDeclaration declaration, LayerCall inner, LayerCall outer, string sublayer)
+    {
+        var shapes = declaration.OutputShapes(inner);
+        foreach (var note in inner.Notes) outer.Note($"{sublayer}: {note}");
+        return shapes;
+    }
+}
+
+/// <summary>Keras <c>TimeDistributed</c>: applies one inner layer to every time step; the inner layer is built on
+/// <c>(batch, *input[2:])</c> and its weights are shared by all steps.</summary>
+public sealed class TimeDistributedDeclaration() : LayerDeclaration("TimeDistributed", ConfigKey.Req("layer"))
+{
+    private static (LayerDeclaration Declaration, LayerCall Call, string Name) InnerCall(LayerCall call)
+    {
+        var (declaration, config) = Inner.Resolve(call.Config.Raw("layer"), call.Config.Version, "the wrapped layer");
+        var input = call.Input;
+        if (input.Rank < 3) throw new ModelException($"TimeDistributed expects an input of rank 3 or more (batch, time, ...), got {input}");
+        var step = new Shape([input[0], .. input.Skip(2)]);
+        return (declaration, new LayerCall(config, [step]), Inner.NameOf(declaration, config));
+    }
+
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
+    {
+        var (declaration, inner, name) = InnerCall(call);
+        call.Note($"the time axis ({Shape.DimText(call.Input[1])}) is set aside: '{name}' sees each step as {inner.Input}");
+        var outputs = Inner.OutputShapes(declaration, inner, call, name);
+        var result = outputs.Select(s => new Shape([s[0], call.Input[1], .. s.Skip(1)])).ToArray();
+        call.Note($"the time axis is put back: {string.Join(", ", result.AsEnumerable())}");
+        return result;
+    }
+
+    public override IEnumerable<WeightSpec> Weights(LayerCall call)
+    {
+        var (declaration, inner, name) = InnerCall(call);
+        return Inner.WeightsOf(declaration, inner, name, $"'{name}', shared by every time step");
+    }
+
+    public override string? CountFormula(LayerCall call, IReadOnlyList<WeightSpec> weights)
+    {
+        var (declaration, inner, _) = InnerCall(call);
+        return declaration.CountFormula(inner, declaration.Weights(inner).ToArray());
+    }
+
+    public override string? Detail(LayerConfig config) =>
+        config.Raw("layer")?["class_name"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+}
+
+/// <summary>
+/// Keras <c>Bidirectional</c>: two fresh copies of a recurrent layer, <c>forward_…</c> and <c>backward_…</c> (the second
+/// reads the sequence backwards, or is <c>backward_layer</c> when given); their outputs are merged by <c>merge_mode</c>
+/// (concat, sum, mul, ave, or None for both separately). The wrapped instance's own weights are not used.
+/// </summary>
+public sealed class BidirectionalDeclaration() : LayerDeclaration("Bidirectional",
+    ConfigKey.Req("layer"), ConfigKey.Opt("merge_mode", "concat"), ConfigKey.Opt("backward_layer", null))
+{
+    private static readonly string[] MergeModes = ["concat", "sum", "mul", "ave"];
+
+    private sealed record Direction(LayerDeclaration Declaration, LayerCall Call, string Name);
+
+    private static (Direction Forward, Direction Backward) Directions(LayerCall call)
+    {
+        var c = call.Config;
+        var (declaration, config) = Inner.Resolve(c.Raw("layer"), c.Version, "the wrapped layer");
+        var baseName = Inner.NameOf(declaration, config);
+        var forward = new Direction(declaration, new LayerCall(config, call.Inputs), "forward_" + Strip(baseName, "forward_"));
+        Direction backward;
+        if (c.Has("backward_layer"))
+        {
+            var (bd, bc) = Inner.Resolve(c.Raw("backward_layer"), c.Version, "backward_layer");
+            backward = new Direction(bd, new LayerCall(bc, call.Inputs), "backward_" + Strip(Inner.NameOf(bd, bc), "backward_"));
+        }
+        else
+        {
+            // A copy rebuilt from the wrapped layer's config, reading the sequence the other way.
+            var copy = (JsonObject)config.Values.DeepClone();
+            copy["go_backwards"] = !(config.Raw("go_backwards") is JsonValue g && g.TryGetValue<bool>(out var b) && b);
+            backward = new Direction(declaration, new LayerCall(declaration.Configure(copy, c.Version), call.Inputs), "backward_" + Strip(baseName, "backward_"));
+        }
+        return (forward, backward);
+    }
+
+    private static string Strip(string name, string prefix) => name.StartsWith(prefix, StringComparison.Ordinal) ? name[prefix.Length..] : name;
+
+    private static bool ReturnsState(LayerConfig config) => config.Raw("return_state") is JsonValue v && v.TryGetValue<bool>(out var b) && b;
+
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
+    {
+        var (forward, backward) = Directions(call);
+        var mode = call.Config.OptString("merge_mode");
+        if (mode is not null && !MergeModes.Contains(mode))
+            throw new ModelException($"merge_mode '{mode}' is not one of concat, sum, mul, ave or None");
+        foreach (var flag in new[] { "return_sequences", "return_state", "stateful" })
+            if (forward.Call.Config.Raw(flag)?.ToJsonString() != backward.Call.Config.Raw(flag)?.ToJsonString())
+                throw new ModelException($"the forward and backward layers must agree on '{flag}'");
+        var outputs = Inner.OutputShapes(forward.Declaration, forward.Call, call, forward.Name);
+        backward.Declaration.OutputShapes(backward.Call); // validates the backward layer on the same input
+        var states = ReturnsState(forward.Call.Config) ? outputs.Skip(1).ToArray() : [];
+        var y = outputs[0];
+        IReadOnlyList<Shape> merged;
+        switch (mode)
+        {
+            case "concat":
+                var last = y[-1] is long d ? Checked.Multiply(d, 2) : (long?)null;
+                merged = [y.With(-1, last)];
+                call.Note($"merge_mode 'concat': forward and backward outputs side by side, last axis {Shape.DimText(y[-1])} · 2 = {Shape.DimText(last)}");
+                break;
+            case null:
+                merged = [y, y];
+                call.Note("merge_mode None: the forward and backward outputs are returned separately");
+                break;
+            default:
+                merged = [y];
+                call.Note($"merge_mode '{mode}': forward and backward outputs combined element-wise, shape unchanged");
+                break;
+        }
+        if (states.Length > 0) call.Note($"return_state: the forward states, then the backward states ({states.Length} each)");
+        return [.. merged, .. states, .. states];
+    }
+
+    public override IEnumerable<WeightSpec> Weights(LayerCall call)
+    {
+        var (forward, backward) = Directions(call);
+        return Inner.WeightsOf(forward.Declaration, forward.Call, forward.Name, $"forward copy '{forward.Name}'")
+            .Concat(Inner.WeightsOf(backward.Declaration, backward.Call, backward.Name, $"backward copy '{backward.Name}' (reads the sequence in reverse)"));
+    }
+
+    public override string? CountFormula(LayerCall call, IReadOnlyList<WeightSpec> weights)
+    {
+        var (forward, backward) = Directions(call);
+        string? Formula(Direction d) => d.Declaration.CountFormula(d.Call, d.Declaration.Weights(d.Call).ToArray());
+        var (f, b) = (Formula(forward), Formula(backward));
+        if (f is null || b is null) return null;
+        return f == b ? $"2 · ({f})" : $"({f}) + ({b})";
+    }
+
+    public override string? Detail(LayerConfig config) =>
+        config.Raw("layer")?["class_name"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+}
+
+/// <summary>Wrappers that hold another layer.</summary>
+public sealed class WrapperFamily : LayerFamily
+{
+    public override IEnumerable<LayerDeclaration> Declarations() => [new TimeDistributedDeclaration(), new BidirectionalDeclaration()];
+}
