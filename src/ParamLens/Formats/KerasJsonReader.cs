@@ -132,6 +132,9 @@ public static class KerasJsonReader
             // that waits is parked under the tensor it needs and woken when that tensor's node is made, so the work stays
             // linear in the number of calls whatever order the entries come in.
             var configIndexToNode = new Dictionary<(string, long), Node>();
+            // Configs number a layer's calls among this model's calls only: a layer shared with a nested model (Keras 3
+            // shared_object_id) already has calls from there.
+            var callsHere = new Dictionary<Layer, int>(ReferenceEqualityComparer.Instance);
             var waiting = new Dictionary<(string, long), List<int>>();
             var ready = new Queue<int>(Enumerable.Range(0, pending.Count));
             while (ready.Count > 0)
@@ -148,7 +151,9 @@ public static class KerasJsonReader
                         break;
                     }
                     nodes.Dequeue();
-                    var configIndex = layer.InboundNodes.Count + (SkipsFirstNode(layer) ? 1 : 0);
+                    var calls = callsHere.GetValueOrDefault(layer);
+                    callsHere[layer] = calls + 1;
+                    var configIndex = calls + (SkipsFirstNode(layer) ? 1 : 0);
                     layer.Call([.. callInputs]);
                     configIndexToNode[(layer.Name, configIndex)] = layer.InboundNodes[^1];
                     if (waiting.Remove((layer.Name, configIndex), out var woken))
