@@ -134,9 +134,9 @@ public static class Cli
             stderr.WriteLine($"paramlens: {e.Message}");
             return UsageError;
         }
-        catch (FileNotFoundException)
+        catch (FileNotFoundException e)
         {
-            stderr.WriteLine($"paramlens: {source}: no such file");
+            stderr.WriteLine($"paramlens: {e.FileName ?? source}: no such file");
             return UsageError;
         }
         catch (IOException e)

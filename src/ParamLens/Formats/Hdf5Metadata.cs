@@ -41,7 +41,7 @@ internal sealed class Hdf5Metadata : IDisposable
         {
             throw;
         }
-        catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw new ModelException($"the HDF5 file is truncated or corrupt ({what}: {e.Message})");
         }

@@ -27,7 +27,7 @@ public sealed record StoredWeight(IReadOnlyList<string> LayerPath, string Name, 
         }
     }
 
-    public string ShapeText => "(" + string.Join(", ", Shape) + (Shape.Count == 1 ? ",)" : ")");
+    public string ShapeText => new Shape(Shape.Select(d => (long?)d)).ToPythonTuple();
 }
 
 /// <summary>The weights a model file stores, mapped to the layers of its config, and where they came from.</summary>

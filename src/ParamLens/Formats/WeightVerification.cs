@@ -102,14 +102,14 @@ public sealed class WeightVerification
         var derived = layer.AllWeights.Where(seen.Add).ToList();
         if (derived.Count != stored.Count)
             mismatches.Add(new WeightMismatch(path, null,
-                $"the config gives {derived.Count} weight(s) ({Describe(derived.Select(w => (w.Name, ShapeText(w.Shape))))}), the file stores {stored.Count} ({Describe(stored.Select(s => (s.Name, s.ShapeText)))})"));
+                $"the config gives {derived.Count} weight(s) ({Describe(derived.Select(w => (w.Name, w.Shape.ToPythonTuple())))}), the file stores {stored.Count} ({Describe(stored.Select(s => (s.Name, s.ShapeText)))})"));
 
         var unpaired = new List<Weight>(derived);
         var deferred = new List<(StoredWeight Stored, string? Name)>();
         foreach (var s in stored)
         {
             var name = Normalise(s.ShortName, layer.Name);
-            var byName = name is null ? [] : unpaired.Where(d => d.Name == name).ToList();
+            var byName = name is null ? [] : unpaired.Where(d => NamesAgree(d.Name, name)).ToList();
             if (byName.Count == 0)
             {
                 deferred.Add((s, name));
@@ -138,10 +138,15 @@ public sealed class WeightVerification
     private static void Check(string path, Weight derived, StoredWeight stored, Dictionary<Weight, bool> trainable, List<WeightMismatch> mismatches)
     {
         if (!SameShape(derived.Shape, stored.Shape))
-            mismatches.Add(new WeightMismatch(path, derived.Name, $"the config gives the shape {ShapeText(derived.Shape)}, the file stores {stored.ShapeText}"));
+            mismatches.Add(new WeightMismatch(path, derived.Name, $"the config gives the shape {derived.Shape.ToPythonTuple()}, the file stores {stored.ShapeText}"));
         if (Normalise(stored.ShortName, derived.Owner.Name) is { } name && RunningStatistics.Contains(name) && trainable.GetValueOrDefault(derived))
             mismatches.Add(new WeightMismatch(path, derived.Name, "the file stores a running statistic, which the accounting counts as trainable"));
     }
+
+    /// <summary>A config weight name agrees with a stored short name when it is that name, or ends in it as its last scope
+    /// (a wrapper's <c>forward_lstm/kernel</c> is stored as <c>…/forward_lstm/lstm_cell/kernel:0</c>).</summary>
+    private static bool NamesAgree(string derived, string stored) =>
+        derived == stored || derived.EndsWith("/" + stored, StringComparison.Ordinal);
 
     /// <summary>The config's name for a stored short name: Keras 1 files prefix it with the layer name (<c>dense_1_W</c>).</summary>
     private static string? Normalise(string? shortName, string layerName)
@@ -153,8 +158,6 @@ public sealed class WeightVerification
 
     private static bool SameShape(Shape derived, IReadOnlyList<long> stored) =>
         derived.Rank == stored.Count && derived.Select((d, i) => d == stored[i]).All(b => b);
-
-    private static string ShapeText(Shape shape) => shape.ToPythonTuple();
 
     private static string Describe(IEnumerable<(string Name, string Shape)> weights)
     {
@@ -172,7 +175,7 @@ public sealed class WeightVerification
     {
         var lines = new List<string>
         {
-            $"stored: {Stored.Weights.Count} weights, {Checked.Sum(Stored.Weights.Select(w => w.Count)):N0} parameters ({Stored.Source})",
+            $"stored: {Stored.Weights.Count} weights, {Stored.TotalCount:N0} parameters ({Stored.Source})",
             $"config: {Account.Weights.Count} weights, {Account.TotalParams:N0} parameters ({Account.TrainableParams:N0} trainable, {Account.NonTrainableParams:N0} non-trainable)",
         };
         lines.AddRange(Mismatches.Select(m => "mismatch: " + m));

@@ -189,6 +189,32 @@ public sealed class BrokenFileTests : IDisposable
         Fails(path);
     }
 
+    [Fact]
+    public void Hdf5_groups_nested_deeper_than_the_limit_are_refused()
+    {
+        // A weights file whose groups nest 80 deep, walked for Keras 3 vars: the walk stops at the depth limit.
+        var path = Path.Combine(_dir, "deep.weights.h5");
+        var group = new H5Group { ["0"] = new float[1] };
+        for (var i = 0; i < 80; i++) group = new H5Group { ["g"] = group };
+        new H5File { ["layers"] = group }.Write(path);
+        var e = Fails(Write("config.json", DenseModelJson), weights: path);
+        Assert.Contains("deeper than 64", e.Message);
+    }
+
+    [Fact]
+    public void Hdf5_files_with_more_objects_than_the_limit_are_refused()
+    {
+        var path = LegacyH5("many.h5", [3]);
+        Assert.Contains("more than 3 objects", Fails(path, ReaderLimits.Default with { MaxHdf5Objects = 3 }).Message);
+    }
+
+    [Fact]
+    public void An_hdf5_attribute_larger_than_the_limit_is_refused()
+    {
+        var path = LegacyH5("attr.h5", [3]);
+        Assert.Contains("larger than the 100 bytes", Fails(path, ReaderLimits.Default with { MaxHdf5AttributeBytes = 100 }).Message);
+    }
+
     // --- what a file is, and what to pass instead ---
 
     [Fact]

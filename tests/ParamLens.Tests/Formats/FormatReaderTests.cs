@@ -223,6 +223,51 @@ public sealed class FormatReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_legacy_h5_with_split_fixed_length_name_lists_and_keras1_weight_names()
+    {
+        const string config = """
+            {"class_name": "Sequential", "config": [{"class_name": "Dense", "config": {"name": "dense_1", "output_dim": 3, "units": 3, "batch_input_shape": [null, 4]}}]}
+            """;
+        var path = Path.Combine(_dir, "keras1.h5");
+        new H5File
+        {
+            Attributes = { ["model_config"] = config, ["keras_version"] = "2.0.5" },
+            ["model_weights"] = new H5Group
+            {
+                // Keras splits long name lists into numbered attributes; both parts are read, in order.
+                Attributes = { ["layer_names0"] = new[] { "dense_1" }, ["layer_names1"] = Array.Empty<string>() },
+                ["dense_1"] = new H5Group
+                {
+                    Attributes = { ["weight_names"] = new[] { "dense_1_W:0", "dense_1_b:0" } },
+                    ["dense_1_W:0"] = new float[4, 3],
+                    ["dense_1_b:0"] = new float[3],
+                },
+            },
+        }.Write(path, new H5WriteOptions(DefaultStringLength: 256)); // fixed-length, NUL-padded strings as h5py writes bytes
+        var file = ModelSource.Open(path);
+        Assert.Equal(["dense_1_W:0", "dense_1_b:0"], file.Stored!.Weights.Select(w => w.Name));
+        var verification = WeightVerification.Of(file.Model, file.Stored);
+        Assert.True(verification.Agrees, string.Join("\n", verification.Mismatches));
+    }
+
+    [Fact]
+    public void A_tfjs_model_converted_from_keras3_maps_archive_paths()
+    {
+        var json = $$"""
+            {"format": "layers-model", "generatedBy": "keras v3.6.0", "modelTopology": {"keras_version": "3.6.0", "model_config": {{Keras3Sequential}}},
+             "weightsManifest": [{"paths": ["group1-shard1of1.bin"], "weights": [
+               {"name": "layers/dense/vars/0", "shape": [4, 3], "dtype": "float32"}, {"name": "layers/dense/vars/1", "shape": [3], "dtype": "float32"},
+               {"name": "layers/batch_normalization/vars/0", "shape": [3], "dtype": "float32"}, {"name": "layers/batch_normalization/vars/1", "shape": [3], "dtype": "float32"},
+               {"name": "layers/batch_normalization/vars/2", "shape": [3], "dtype": "float32"}, {"name": "layers/batch_normalization/vars/3", "shape": [3], "dtype": "float32"},
+               {"name": "layers/dense_1/vars/0", "shape": [3, 2], "dtype": "float32"}, {"name": "layers/dense_1/vars/1", "shape": [2], "dtype": "float32"}
+             ]}]}
+            """;
+        var file = ModelSource.Open(Write("k3.json", json));
+        Assert.Equal(["batch_normalization"], file.Stored!.Weights.Single(w => w.Name.EndsWith("normalization/vars/3")).LayerPath);
+        Assert.True(WeightVerification.Of(file.Model, file.Stored).Agrees);
+    }
+
+    [Fact]
     public void The_cli_verify_command_exits_0_when_all_agree_and_1_on_a_mismatch()
     {
         var good = Write("good.json", TfjsModel(""));
@@ -251,6 +296,15 @@ public sealed class FormatReaderTests : IDisposable
         var (code, _, stderr) = RunCli("verify", Write("bare.json", Keras3Sequential));
         Assert.Equal(Cli.ModelError, code);
         Assert.Contains("--weights", stderr);
+    }
+
+    [Fact]
+    public void A_missing_weights_file_is_a_usage_error_naming_it()
+    {
+        var missing = Path.Combine(_dir, "nowhere.h5");
+        var (code, _, stderr) = RunCli("verify", Write("config.json", Keras3Sequential), "--weights", missing);
+        Assert.Equal(Cli.UsageError, code);
+        Assert.Contains("nowhere.h5: no such file", stderr);
     }
 
     private static (int Code, string Stdout, string Stderr) RunCli(params string[] args)
