@@ -18,6 +18,7 @@ internal static class KerasArchiveReader
     {
         var limits = options.Limits;
         using var stream = File.OpenRead(path);
+        CheckDeclaredEntryCount(stream, limits);
         using var zip = Open(stream);
         var entries = zip.Entries;
         if (entries.Count > limits.MaxArchiveEntries)
@@ -25,33 +26,89 @@ internal static class KerasArchiveReader
         foreach (var entry in entries) CheckDeclaredSize(entry, limits);
 
         var config = Find(entries, "config.json") ?? throw new ModelException(DescribeWithoutConfig(entries));
-        var root = ModelSource.ParseJson(ReadText(config, limits), limits, "config.json") as JsonObject
-            ?? throw new ModelException("config.json is not a JSON object");
-        if (!KerasJsonReader.LooksLikeModelConfig(root))
-            throw new ModelException("config.json has no top-level 'class_name' and 'config': not a Keras model config");
-        var writtenBy = Find(entries, "metadata.json") is { } metadata
-            ? KerasJsonReader.VersionOf((ModelSource.ParseJson(ReadText(metadata, limits), limits, "metadata.json") as JsonObject)?["keras_version"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null)
-            : null;
-        var model = KerasJsonReader.Read(root, options.VersionOverride, writtenBy ?? Graph.KerasVersion.Keras3, limits);
+        var metadata = Find(entries, "metadata.json");
+        var model = ReadConfig(ReadText(config, limits), metadata is null ? null : ReadText(metadata, limits), options);
 
         if (Find(entries, "model.weights.h5") is not { } weightsEntry)
-            return new ModelFile(model, null, Find(entries, "model.weights.npz") is null
-                ? Format + ", without weights"
-                : Format + " with weights in model.weights.npz (not read)");
+            return new ModelFile(model, null, WithoutWeights(Find(entries, "model.weights.npz") is not null));
         var temp = Path.Combine(Path.GetTempPath(), "paramlens-" + Guid.NewGuid().ToString("N") + ".weights.h5");
         try
         {
             Extract(weightsEntry, temp, limits);
-            var weights = Hdf5ModelReader.ReadKeras3Weights(temp, model, limits);
-            return new ModelFile(model, new StoredWeights("model.weights.h5 in the archive", weights), Format);
+            return new ModelFile(model, new StoredWeights("model.weights.h5 in the archive", ReadWeights(temp, model, limits)), Format);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    /// <summary>The unzipped form Keras writes with <c>zipped=False</c>: a directory holding the same three files.</summary>
+    public static ModelFile ReadDirectory(string directory, ModelSource.Options options)
+    {
+        var limits = options.Limits;
+        string? Text(string name)
+        {
+            var path = Path.Combine(directory, name);
+            if (!File.Exists(path)) return null;
+            if (new FileInfo(path).Length > limits.MaxJsonBytes)
+                throw new ModelException($"{name} is larger than the {limits.MaxJsonBytes:N0} bytes of JSON accepted");
+            return File.ReadAllText(path).TrimStart('\uFEFF');
+        }
+        var model = ReadConfig(Text("config.json")!, Text("metadata.json"), options);
+        var weightsPath = Path.Combine(directory, "model.weights.h5");
+        if (!File.Exists(weightsPath))
+            return new ModelFile(model, null, WithoutWeights(File.Exists(Path.Combine(directory, "model.weights.npz"))));
+        if (new FileInfo(weightsPath).Length > limits.MaxFileBytes)
+            throw new ModelException($"model.weights.h5 is larger than the {limits.MaxFileBytes:N0} bytes accepted");
+        return new ModelFile(model, new StoredWeights("model.weights.h5 in the directory", ReadWeights(weightsPath, model, limits)), Format + " (unzipped)");
+    }
+
+    private static Graph.Model ReadConfig(string configText, string? metadataText, ModelSource.Options options)
+    {
+        var limits = options.Limits;
+        var root = ModelSource.ParseJson(configText, limits, "config.json") as JsonObject
+            ?? throw new ModelException("config.json is not a JSON object");
+        if (!KerasJsonReader.LooksLikeModelConfig(root))
+            throw new ModelException("config.json has no top-level 'class_name' and 'config': not a Keras model config");
+        var metadata = metadataText is null ? null : ModelSource.ParseJson(metadataText, limits, "metadata.json") as JsonObject;
+        var writtenBy = KerasJsonReader.VersionOf(metadata?["keras_version"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null);
+        return KerasJsonReader.Read(root, options.VersionOverride, writtenBy ?? Graph.KerasVersion.Keras3, limits);
+    }
+
+    private static List<StoredWeight> ReadWeights(string path, Graph.Model model, ReaderLimits limits)
+    {
+        try
+        {
+            return Hdf5ModelReader.ReadKeras3Weights(path, model, limits);
         }
         catch (ModelException e)
         {
             throw ModelException.At("model.weights.h5", e);
         }
-        finally
+    }
+
+    private static string WithoutWeights(bool hasNpz) =>
+        hasNpz ? Format + " with weights in model.weights.npz (not read)" : Format + ", without weights";
+
+    /// <summary>
+    /// The member count the end-of-central-directory record declares, checked before the runtime lists every member
+    /// (which it would do in memory). Zip64 archives (count 0xFFFF here) are checked after opening instead.
+    /// </summary>
+    private static void CheckDeclaredEntryCount(FileStream stream, ReaderLimits limits)
+    {
+        var tailLength = (int)Math.Min(stream.Length, 22 + ushort.MaxValue);
+        var tail = new byte[tailLength];
+        stream.Seek(-tailLength, SeekOrigin.End);
+        stream.ReadExactly(tail);
+        stream.Seek(0, SeekOrigin.Begin);
+        for (var i = tailLength - 22; i >= 0; i--)
         {
-            File.Delete(temp);
+            if (tail[i] != 0x50 || tail[i + 1] != 0x4B || tail[i + 2] != 0x05 || tail[i + 3] != 0x06) continue;
+            var declared = BitConverter.ToUInt16(tail, i + 10);
+            if (declared != ushort.MaxValue && declared > limits.MaxArchiveEntries)
+                throw new ModelException($"the archive declares {declared:N0} members, more than the {limits.MaxArchiveEntries:N0} accepted");
+            return;
         }
     }
 

@@ -58,6 +58,7 @@ public static class ModelSource
 
     private static ModelFile OpenFile(string path, Options options)
     {
+        if (Directory.Exists(path) && File.Exists(Path.Combine(path, "config.json"))) return KerasArchiveReader.ReadDirectory(path, options);
         if (Directory.Exists(path))
             throw new ModelException(File.Exists(Path.Combine(path, "saved_model.pb"))
                 ? "this is a TensorFlow SavedModel directory, which ParamLens does not read; pass the Keras model file (.keras, .h5 or the JSON config) instead"

@@ -14,7 +14,8 @@ public sealed record ReaderLimits
     /// <summary>Largest JSON document parsed (a config, a TF.js model.json, an archive's config.json).</summary>
     public long MaxJsonBytes { get; init; } = 64L * 1024 * 1024;
 
-    /// <summary>Deepest JSON nesting accepted; deeper documents are refused by the parser, before any recursion of ours.</summary>
+    /// <summary>Deepest JSON nesting accepted; deeper documents are refused by the parser, before any recursion of ours.
+    /// Nested models are read recursively, so this also bounds that recursion: keep it within a few thousand.</summary>
     public int MaxJsonDepth { get; init; } = 256;
 
     /// <summary>Most layer entries in one config, nested models included.</summary>

@@ -98,6 +98,18 @@ public sealed class FormatReaderTests : IDisposable
     }
 
     [Fact]
+    public void An_unzipped_keras_archive_directory_is_read_like_the_archive()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(_dir, "unzipped")).FullName;
+        File.WriteAllText(Path.Combine(dir, "config.json"), Keras3Sequential);
+        File.WriteAllText(Path.Combine(dir, "metadata.json"), """{"keras_version": "3.6.0"}""");
+        Keras3Weights(withLastDense: true).Write(Path.Combine(dir, "model.weights.h5"));
+        var file = ModelSource.Open(dir);
+        Assert.Equal(35, file.Stored!.TotalCount); // as in the archive above
+        Assert.True(WeightVerification.Of(file.Model, file.Stored).Agrees);
+    }
+
+    [Fact]
     public void A_keras3_weights_file_is_read_beside_its_config()
     {
         var config = Write("config.json", Keras3Sequential);
