@@ -97,7 +97,7 @@ public static class Cli
             var source = parse.GetValue(model)!;
             var file = ModelSource.Open(source, new ModelSource.Options { VersionOverride = ParseVersion(parse.GetValue(kerasVersion)), WeightsPath = parse.GetValue(weights) });
             if (file.Stored is null)
-                throw new ModelException($"{source}: the file ({file.Format}) stores no weights to verify against; give the weights file with --weights");
+                throw new ModelException($"{source}: nothing to verify against: the file stores no weights ({file.Format}); give the weights file with --weights");
             var verification = WeightVerification.Of(file.Model, file.Stored);
             stdout.WriteLine($"{source}: {file.Format}");
             stdout.Write(verification.Report());
