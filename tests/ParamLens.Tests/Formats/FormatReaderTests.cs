@@ -164,6 +164,23 @@ public sealed class FormatReaderTests : IDisposable
         Assert.Same(inner.Layers.Single(l => l.Name == "shared_dense"), model.Layers.Single(l => l.Name == "shared_dense"));
     }
 
+    [Fact]
+    public void A_keras3_sequential_nested_in_a_functional_has_no_node_of_its_own()
+    {
+        // Keras 3 numbers a nested Sequential's calls from 0 everywhere (only Functional models own a first node).
+        var json = $$"""
+            {"module": "keras.src.models.functional", "class_name": "Functional", "config": {"name": "outer", "layers": [
+              {"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 4], "name": "x"}, "name": "x", "inbound_nodes": []},
+              {"module": "keras", "class_name": "Sequential", "config": {"name": "seq", "layers": [
+                {"module": "keras.layers", "class_name": "InputLayer", "config": {"batch_shape": [null, 4], "name": "seq_input"} },
+                {{K3Layer("Dense", "dense", ", \"units\": 3")}}]}, "name": "seq",
+               "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 4], "keras_history": ["x", 0, 0]} }], "kwargs": {} }]}
+            ], "input_layers": [["x", 0, 0]], "output_layers": [["seq", 0, 0]]} }
+            """;
+        // (4 + 1)·3 = 15.
+        Assert.Equal(15, ModelAccount.Of(ModelSource.Open(Write("seq.json", json)).Model).TotalParams);
+    }
+
     /// <summary>Keras 2 functional in TF.js: a (4) → dense_a: Dense(2), frozen; b (6) → dense_b: Dense(2);
     /// concatenate → out1: Dense(1); dense_b → out2: Dense(3).</summary>
     private static string TfjsModel(string extraWeight) => $$"""
@@ -216,6 +233,19 @@ public sealed class FormatReaderTests : IDisposable
             """;
         // (4 + 1)·3 = 15 and (3 + 1)·2 = 8.
         Assert.Equal(23, ModelAccount.Of(ModelSource.Open(Write("list.json", json)).Model).TotalParams);
+    }
+
+    [Fact]
+    public void A_keras2_mixed_precision_policy_object_keeps_float32_variables()
+    {
+        var json = """
+            {"class_name": "Sequential", "keras_version": "2.11.0", "config": {"name": "s", "layers": [
+              {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 4], "dtype": "float32", "name": "in"}},
+              {"class_name": "Dense", "config": {"name": "d", "units": 3, "dtype": {"class_name": "Policy", "config": {"name": "mixed_float16"}}}}]}}
+            """;
+        var account = ModelAccount.Of(ModelSource.Open(Write("policy.json", json)).Model);
+        // (4 + 1)·3 = 15 float32 variables under a mixed policy: 60 bytes.
+        Assert.Equal((15L, 60.0), (account.TotalParams, account.TotalBytes));
     }
 
     [Fact]
