@@ -88,7 +88,7 @@ internal static class Hdf5ModelReader
                 var (shape, dtype) = h5.DatasetInfo(layerGroup, weightName);
                 string[] path = owner switch
                 {
-                    null => [],
+                    null => [layerName], // a group of no config layer: verification names it
                     Model nested => (nestedIndexes.TryGetValue(nested, out var index) ? index : nestedIndexes[nested] = new LayerNameIndex(nested, [nested.Name]))
                         .Find(weightName) ?? [nested.Name],
                     _ => [owner.Name],
