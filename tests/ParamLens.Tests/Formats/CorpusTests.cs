@@ -11,42 +11,50 @@ namespace ParamLens.Tests.Formats;
 /// </summary>
 public class CorpusTests
 {
+    /// <summary>A layer class a case needs that is not declared yet, and where its weights are defined.</summary>
+    /// <param name="Source">The Keras source file that creates the class's weights (<c>keras-team/keras</c>), or the
+    /// package that defines a class which is not part of Keras.</param>
+    public sealed record Undeclared(string ClassName, string Source);
+
+    private const string Rnn = "keras/src/layers/rnn/";
+    private const string Conv = "keras/src/layers/convolutional/";
+
     /// <summary>
     /// Cases that cannot load yet because a layer class of theirs is not declared. Each entry names the first undeclared
     /// class the reader meets. The layer classes of Keras are being declared elsewhere; a case whose class appears loads
-    /// and is checked in full by the same test, so an entry here only ever excuses exactly this error. Custom classes
-    /// (QKeras, HGQ, user-defined layers) are not Keras classes: their cases stay here until custom layers are supported.
+    /// and is checked in full by the same tests, so an entry here only ever excuses exactly this error. Classes that are
+    /// not part of Keras (QKeras, HGQ, layers defined in a model's own code) stay here until custom layers are supported.
     /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> UndeclaredClass = new Dictionary<string, string>
+    public static readonly IReadOnlyDictionary<string, Undeclared> UndeclaredClass = new Dictionary<string, Undeclared>
     {
-        ["h5-bilstm-conv1d-gen-k2.10"] = "Bidirectional",
-        ["h5-bilstm-seq-k2.11"] = "Bidirectional",
-        ["h5-convlstm2d-k3.8-legacy"] = "ConvLSTM2D",
-        ["h5-gru-k3.13-legacy"] = "GRU",
-        ["h5-hgq-mnist-k2.13"] = "FixedPointQuantizer", // custom (HGQ)
-        ["h5-lstm-seq-k2.3.1"] = "LSTM",
-        ["h5-mini-xception-k2.0.5"] = "SeparableConv2D",
-        ["h5-multi-output-lstm-k3.10"] = "LSTM",
-        ["h5-nvidia-steering-k1.2.1"] = "Lambda",
-        ["h5-s2s-lstm-k2.2.5"] = "LSTM",
-        ["h5-simplernn-k3.13-legacy"] = "SimpleRNN",
-        ["json-config-only-carnd-k2.0.6"] = "Lambda",
-        ["json-config-only-conv1d-gmp-k2.1.6"] = "Embedding",
-        ["json-config-only-embedding-lstm-k2.0.9"] = "Embedding",
-        ["json-embedding-lstm-k2.2.4"] = "Embedding",
-        ["json-qkeras-mnist-cnn-k2.4.0"] = "QConv2D", // custom (QKeras)
-        ["tfjs-embedding-lstm-k2.2.4"] = "Embedding",
-        ["tfjs-mobilenetv2-flat-k3.10"] = "DepthwiseConv2D",
-        ["tfjs-stacked-lstm-k2.4.0"] = "LSTM",
-        ["tfjs-teachable-mobilenetv2-nested"] = "DepthwiseConv2D",
-        ["v3-bilstm-seq-k3.8"] = "Bidirectional",
-        ["v3-custom-transformer-block-k3.8"] = "TransformerBlock", // custom (user-defined)
-        ["v3-lstm-optimizer-state-k3.8"] = "LSTM",
-        ["v3-lstm-stacked-seq-k3.9"] = "LSTM",
-        ["v3-normalization-k2.15-windows"] = "Normalization",
-        ["v3-qkeras-3layer-k3.14"] = "QDense", // custom (QKeras)
-        ["v3-siamese-mlp-custom-distance-k3.5"] = "L1Distance", // custom (user-defined)
-        ["v3-transformer-mha-k3.9"] = "LayerNormalization",
+        ["h5-bilstm-conv1d-gen-k2.10"] = new("Bidirectional", Rnn + "bidirectional.py"),
+        ["h5-bilstm-seq-k2.11"] = new("Bidirectional", Rnn + "bidirectional.py"),
+        ["h5-convlstm2d-k3.8-legacy"] = new("ConvLSTM2D", Rnn + "conv_lstm2d.py"),
+        ["h5-gru-k3.13-legacy"] = new("GRU", Rnn + "gru.py"),
+        ["h5-hgq-mnist-k2.13"] = new("FixedPointQuantizer", "not Keras: the HGQ package"),
+        ["h5-lstm-seq-k2.3.1"] = new("LSTM", Rnn + "lstm.py"),
+        ["h5-mini-xception-k2.0.5"] = new("SeparableConv2D", Conv + "separable_conv2d.py"),
+        ["h5-multi-output-lstm-k3.10"] = new("LSTM", Rnn + "lstm.py"),
+        ["h5-nvidia-steering-k1.2.1"] = new("Lambda", "keras/src/layers/core/lambda_layer.py"),
+        ["h5-s2s-lstm-k2.2.5"] = new("LSTM", Rnn + "lstm.py"),
+        ["h5-simplernn-k3.13-legacy"] = new("SimpleRNN", Rnn + "simple_rnn.py"),
+        ["json-config-only-carnd-k2.0.6"] = new("Lambda", "keras/src/layers/core/lambda_layer.py"),
+        ["json-config-only-conv1d-gmp-k2.1.6"] = new("Embedding", "keras/src/layers/core/embedding.py"),
+        ["json-config-only-embedding-lstm-k2.0.9"] = new("Embedding", "keras/src/layers/core/embedding.py"),
+        ["json-embedding-lstm-k2.2.4"] = new("Embedding", "keras/src/layers/core/embedding.py"),
+        ["json-qkeras-mnist-cnn-k2.4.0"] = new("QConv2D", "not Keras: the QKeras package"),
+        ["tfjs-embedding-lstm-k2.2.4"] = new("Embedding", "keras/src/layers/core/embedding.py"),
+        ["tfjs-mobilenetv2-flat-k3.10"] = new("DepthwiseConv2D", Conv + "depthwise_conv2d.py"),
+        ["tfjs-stacked-lstm-k2.4.0"] = new("LSTM", Rnn + "lstm.py"),
+        ["tfjs-teachable-mobilenetv2-nested"] = new("DepthwiseConv2D", Conv + "depthwise_conv2d.py"),
+        ["v3-bilstm-seq-k3.8"] = new("Bidirectional", Rnn + "bidirectional.py"),
+        ["v3-custom-transformer-block-k3.8"] = new("TransformerBlock", "not Keras: defined in the model's own code"),
+        ["v3-lstm-optimizer-state-k3.8"] = new("LSTM", Rnn + "lstm.py"),
+        ["v3-lstm-stacked-seq-k3.9"] = new("LSTM", Rnn + "lstm.py"),
+        ["v3-normalization-k2.15-windows"] = new("Normalization", "keras/src/layers/preprocessing/normalization.py"),
+        ["v3-qkeras-3layer-k3.14"] = new("QDense", "not Keras: the QKeras package"),
+        ["v3-siamese-mlp-custom-distance-k3.5"] = new("L1Distance", "not Keras: defined in the model's own code"),
+        ["v3-transformer-mha-k3.9"] = new("LayerNormalization", "keras/src/layers/normalization/layer_normalization.py"),
     };
 
     private static string CorpusRoot => Path.Combine(TestPaths.Shared, "corpus");
@@ -72,7 +80,7 @@ public class CorpusTests
         {
             return ModelSource.Open(Path.Combine(dir, expected["file"]!.GetValue<string>()), options);
         }
-        catch (ModelException e) when (UndeclaredClass.TryGetValue(id, out var missing) && e.Message.Contains($"unknown layer class '{missing}'"))
+        catch (ModelException e) when (UndeclaredClass.TryGetValue(id, out var missing) && e.Message.Contains($"unknown layer class '{missing.ClassName}'"))
         {
             return null;
         }
