@@ -8,15 +8,16 @@ using ParamLens.Rendering;
 Console.OutputEncoding = System.Text.Encoding.UTF8;
 return Cli.Run(args, Console.Out, Console.Error);
 
-/// <summary>The <c>paramlens</c> command line: summary and explain. Exit codes: 0 ok, 1 model error, 2 usage error.</summary>
+/// <summary>The <c>paramlens</c> command line: summary, explain and verify. Exit codes: 0 ok, 1 model error, 2 usage error.</summary>
 public static class Cli
 {
     public const int Ok = 0, ModelError = 1, UsageError = 2;
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var model = new Argument<string>("model") { Description = "A Keras model config JSON (Keras 2 to_json() or Keras 3 config.json); - reads stdin" };
+        var model = new Argument<string>("model") { Description = "A Keras model file: .keras archive, legacy .h5, Keras JSON config or TensorFlow.js model.json; - reads stdin" };
         var kerasVersion = new Option<string?>("--keras-version") { Description = "Emulate this Keras version's printer and names (e.g. 2.2.4, 2.11, 3.4)" };
+        var weights = new Option<string?>("--weights") { Description = "The weights file of a bare config (Keras 2 save_weights .h5 or Keras 3 .weights.h5), to check against" };
 
         var style = new Option<string>("--style") { Description = "Summary style", DefaultValueFactory = _ => "keras3" };
         style.AcceptOnlyFromAmong("keras3", "keras2");
@@ -30,12 +31,12 @@ public static class Cli
 
         var summary = new Command("summary", "Print the table Keras model.summary() prints, byte for byte")
         {
-            model, style, lineLength, columns, expandNested, showTrainable, layerRange, kerasVersion, summaryFormat,
+            model, style, lineLength, columns, expandNested, showTrainable, layerRange, kerasVersion, summaryFormat, weights,
         };
         summary.SetAction(parse => Guard(stderr, parse.GetValue(model)!, () =>
         {
             var version = ParseVersion(parse.GetValue(kerasVersion));
-            var models = ModelSource.Load(parse.GetValue(model)!, version);
+            var models = LoadNotingDisagreements(parse.GetValue(model)!, version, parse.GetValue(weights), stderr);
             if (parse.GetValue(summaryFormat) == "json")
             {
                 stdout.Write(JsonReport.Render(models.Select(m => Explanation.Of(ModelAccount.Of(m))).ToArray()));
@@ -65,11 +66,11 @@ public static class Cli
         explainFormat.AcceptOnlyFromAmong("text", "markdown", "json");
         var explain = new Command("explain", "Explain every shape and parameter: formulas, trainable or not and why, totals reconciled")
         {
-            model, layer, explainFormat, kerasVersion,
+            model, layer, explainFormat, kerasVersion, weights,
         };
         explain.SetAction(parse => Guard(stderr, parse.GetValue(model)!, () =>
         {
-            var models = ModelSource.Load(parse.GetValue(model)!, ParseVersion(parse.GetValue(kerasVersion)));
+            var models = LoadNotingDisagreements(parse.GetValue(model)!, ParseVersion(parse.GetValue(kerasVersion)), parse.GetValue(weights), stderr);
             var explanations = models.Select(m => Explanation.Of(ModelAccount.Of(m))).ToArray();
             var only = parse.GetValue(layer);
             switch (parse.GetValue(explainFormat))
@@ -87,9 +88,25 @@ public static class Cli
             return Ok;
         }));
 
+        var verify = new Command("verify", "Check the weights derived from the config against the weights the file stores; exit 0 when all agree, 1 otherwise")
+        {
+            model, kerasVersion, weights,
+        };
+        verify.SetAction(parse => Guard(stderr, parse.GetValue(model)!, () =>
+        {
+            var source = parse.GetValue(model)!;
+            var file = ModelSource.Open(source, new ModelSource.Options { VersionOverride = ParseVersion(parse.GetValue(kerasVersion)), WeightsPath = parse.GetValue(weights) });
+            if (file.Stored is null)
+                throw new ModelException($"{source}: nothing to verify against: the file stores no weights ({file.Format}); give the weights file with --weights");
+            var verification = WeightVerification.Of(file.Model, file.Stored);
+            stdout.WriteLine($"{source}: {file.Format}");
+            stdout.Write(verification.Report());
+            return verification.Agrees ? Ok : ModelError;
+        }));
+
         var root = new RootCommand("ParamLens: accounts for every parameter and shape of a Keras model, with the formula behind each number")
         {
-            summary, explain,
+            summary, explain, verify,
         };
         var result = root.Parse(args);
         if (result.Errors.Count > 0)
@@ -117,9 +134,9 @@ public static class Cli
             stderr.WriteLine($"paramlens: {e.Message}");
             return UsageError;
         }
-        catch (FileNotFoundException)
+        catch (FileNotFoundException e)
         {
-            stderr.WriteLine($"paramlens: {source}: no such file");
+            stderr.WriteLine($"paramlens: {e.FileName ?? source}: no such file");
             return UsageError;
         }
         catch (IOException e)
@@ -132,6 +149,15 @@ public static class Cli
             stderr.WriteLine($"paramlens: {source}: {e.Message}");
             return ModelError;
         }
+    }
+
+    /// <summary>Load a model; when its file stores weights that disagree with the config, say so in one line on stderr.</summary>
+    private static IReadOnlyList<Model> LoadNotingDisagreements(string source, KerasVersion? version, string? weightsPath, TextWriter stderr)
+    {
+        var file = ModelSource.Open(source, new ModelSource.Options { VersionOverride = version, WeightsPath = weightsPath });
+        if (file.Stored is { } stored && WeightVerification.Of(file.Model, stored) is { Agrees: false } verification)
+            stderr.WriteLine($"paramlens: note: {source}: {verification.Verdict}");
+        return [file.Model];
     }
 
     private static KerasVersion? ParseVersion(string? text)

@@ -73,6 +73,10 @@ public class Layer
 
     /// <summary>The call that built the weights (input shapes and the notes about them); null until built.</summary>
     public LayerCall? BuildCall { get; private set; }
+
+    /// <summary>Input shapes a file recorded for this layer's build (Keras 3 <c>build_config</c>). Keras builds a loaded
+    /// layer from them, so they decide the weights even when the graph's input leaves a dimension unknown.</summary>
+    public IReadOnlyList<Shape>? RecordedBuildShapes { get; set; }
     public virtual bool IsBuilt => BuildCall is not null;
 
     /// <summary>Weights this layer created itself, in creation order.</summary>
@@ -116,13 +120,14 @@ public class Layer
         var outputs = Declaration!.OutputShapes(call);
         if (build && !IsBuilt)
         {
+            var buildCall = RecordedBuildShapes is { } recorded ? new LayerCall(Config!, recorded) : call;
             var dtype = DType.VariableDtype(DtypePolicy);
-            foreach (var spec in Declaration.Weights(call))
+            foreach (var spec in Declaration.Weights(buildCall))
             {
                 _ = spec.Count; // an unknown dim in a weight is an error now, not in a renderer later
                 _weights.Add(new Weight(this, spec, spec.DType ?? dtype));
             }
-            BuildCall = call;
+            BuildCall = buildCall;
         }
         return (outputs, call);
     }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ParamLens.Accounting;
 using ParamLens.Formats;
@@ -130,7 +131,7 @@ public class TfjsRandomCorpusTests
             .Select(id => (id, UndeclaredClasses(ReadJson(id + ".json"))));
 
     private static JsonObject ReadJson(string file) =>
-        (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(Corpus, file)), documentOptions: KerasJsonReader.DocumentOptions)!;
+        (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(Corpus, file)), documentOptions: new JsonDocumentOptions { MaxDepth = 256 })!;
 
     /// <summary>Layer classes in the config (entries with a named config: layers, wrapped layers, cells) that the catalog
     /// does not know. Initializers, regularizers and constraints have no name, so they are not mistaken for layers.</summary>

@@ -96,7 +96,7 @@ public class CliTests
     }
 
     [Theory]
-    [InlineData("{ not json", "invalid JSON")]
+    [InlineData("{ not json", "not valid JSON")]
     [InlineData("""{"class_name": "Sequential", "config": {"name": "s", "layers": [{"class_name": "InputLayer", "config": {"batch_input_shape": [null, 2], "name": "i"}}, {"class_name": "Dense", "config": {"name": "d", "units": "many"}}]}}""", "layer 'd' (Dense): config key 'units'")]
     [InlineData("plain text", "not a recognised model format")]
     public void ModelErrors_ExitOne_NameTheFileAndLayer(string content, string fragment)

@@ -8,7 +8,7 @@ namespace ParamLens.Tests.Foundation;
 /// <summary>Keras 2 and Keras 3 configs, in the layouts each version wrote, read into the same graph.</summary>
 public class KerasJsonReaderTests
 {
-    private static Model Read(string json) => ModelSource.Load(System.Text.Encoding.UTF8.GetBytes(json)).Single();
+    private static Model Read(string json) => ModelSource.LoadJson(json);
 
     [Fact]
     public void SeedExample_Keras224_Functional()
@@ -48,7 +48,8 @@ public class KerasJsonReaderTests
     }
 
     /// <summary>Keras 3 layout: module/registered_name entries, batch_shape, {args, kwargs} nodes with __keras_tensor__,
-    /// flat input/output triples, DTypePolicy objects; a nested functional model called twice (a shared sub-model).</summary>
+    /// flat input/output triples, DTypePolicy objects; a nested functional model called twice (a shared sub-model).
+    /// Inside {args, kwargs} Keras 3 numbers a nested model's calls from 0 (keras/src/models/functional.py serialize_node).</summary>
     [Fact]
     public void Keras3_FunctionalWithSharedNestedModel()
     {
@@ -78,8 +79,8 @@ public class KerasJsonReaderTests
                 {"module": "keras.layers", "class_name": "Concatenate", "registered_name": null, "name": "join",
                  "config": {"name": "join", "trainable": true, "axis": -1},
                  "inbound_nodes": [{"args": [[
-                    {"class_name": "__keras_tensor__", "config": {"shape": [null, 3], "dtype": "float32", "keras_history": ["tower", 1, 0]}},
-                    {"class_name": "__keras_tensor__", "config": {"shape": [null, 3], "dtype": "float32", "keras_history": ["tower", 2, 0]}}]], "kwargs": {}}]},
+                    {"class_name": "__keras_tensor__", "config": {"shape": [null, 3], "dtype": "float32", "keras_history": ["tower", 0, 0]}},
+                    {"class_name": "__keras_tensor__", "config": {"shape": [null, 3], "dtype": "float32", "keras_history": ["tower", 1, 0]}}]], "kwargs": {}}]},
                 {"module": "keras.layers", "class_name": "Dense", "registered_name": null, "name": "head",
                  "config": {"name": "head", "trainable": true, "units": 1},
                  "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 6], "dtype": "float32", "keras_history": ["join", 0, 0]}}], "kwargs": {}}]}],
@@ -130,7 +131,7 @@ public class KerasJsonReaderTests
     public void DeeplyNestedJson_IsRefused_NotAStackOverflow()
     {
         var json = new string('[', 100_000) + new string(']', 100_000);
-        var error = Assert.Throws<ModelException>(() => ModelSource.Load(System.Text.Encoding.UTF8.GetBytes("{\"a\": " + json + "}")));
+        var error = Assert.Throws<ModelException>(() => ModelSource.LoadJson("{\"a\": " + json + "}"));
         Assert.Contains("JSON", error.Message);
     }
 }

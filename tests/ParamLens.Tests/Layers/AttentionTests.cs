@@ -91,7 +91,7 @@ public class AttentionTests
              "inbound_nodes": [[["q", 0, 0, {"value": ["v", 0, 0]}]]]}],
           "input_layers": [["q", 0, 0], ["v", 0, 0]], "output_layers": [["mha", 0, 0]]}}
         """;
-        var model = ModelSource.Load(Encoding.UTF8.GetBytes(json)).Single();
+        var model = ModelSource.LoadJson(json);
         // query 12·2·3 + 6, key and value 20·2·3 + 6 each, output 2·3·12 + 12.
         Assert.Equal((12 * 6 + 6) + 2 * (20 * 6 + 6) + (6 * 12 + 12), ModelAccount.Of(model).TotalParams);
         Assert.Equal(Shape.Of(null, 5, 12), model.Outputs[0].Shape);
@@ -110,7 +110,7 @@ public class AttentionTests
                                            "return_attention_scores": true}}]}],
           "input_layers": [["x", 0, 0]], "output_layers": [["mha", 0, 0], ["mha", 0, 1]]}}
         """;
-        var model = ModelSource.Load(Encoding.UTF8.GetBytes(json)).Single();
+        var model = ModelSource.LoadJson(json);
         Assert.Equal(new[] { Shape.Of(null, 6, 8), Shape.Of(null, 3, 6, 6) }, model.Outputs.Select(t => t.Shape));
         Assert.Equal(3 * (8 * 3 * 2 + 3 * 2) + 3 * 2 * 8 + 8, ModelAccount.Of(model).TotalParams);
     }

@@ -115,7 +115,7 @@ public class RecurrentTests
         {"class_name": "Sequential", "keras_version": "tfjs-layers 4.22.0", "config": {"name": "s", "layers": [
           {"class_name": "GRU", "config": {"name": "gru", "units": 4, "batch_input_shape": [null, 6, 3]}}]}}
         """;
-        var model = Formats.ModelSource.Load(System.Text.Encoding.UTF8.GetBytes(json)).Single();
+        var model = ParamLens.Formats.ModelSource.LoadJson(json);
         Assert.Equal(GruResetBefore(4, 3), ModelAccount.Of(model).TotalParams);
     }
 

@@ -140,7 +140,7 @@ public class WrapperTests
             "backward_layer": {"module": "keras.layers", "class_name": "LSTM", "config": {"name": "backward_lstm", "units": 64, "go_backwards": true}}}},
           {"module": "keras.layers", "class_name": "Dense", "config": {"name": "dense", "units": 1}}]}}
         """;
-        var model = ModelSource.Load(Encoding.UTF8.GetBytes(json)).Single();
+        var model = ModelSource.LoadJson(json);
         Assert.Equal(2 * Lstm(64, 3) + (128 + 1), ModelAccount.Of(model).TotalParams);
         Assert.Equal(Shape.Of(null, 128), model.Layers[0].InboundNodes[^1].Outputs[0].Shape);
     }

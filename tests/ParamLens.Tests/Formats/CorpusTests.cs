@@ -1,0 +1,124 @@
+using System.Text.Json.Nodes;
+using ParamLens.Accounting;
+using ParamLens.Formats;
+
+namespace ParamLens.Tests.Formats;
+
+/// <summary>
+/// Every real model file of the shared corpus (../shared/corpus/*/expected.json, whose figures were derived from the
+/// stored weights with h5py/json/zipfile alone): it loads, its totals, trainable split and per-layer counts equal the
+/// expected ones, and <c>verify</c> finds every stored weight where the config puts it.
+/// </summary>
+public class CorpusTests
+{
+    /// <summary>A case that cannot be counted yet, the error it must give (so a change in behaviour shows here), and why.</summary>
+    public sealed record Blocked(string ErrorFragment, string Why);
+
+    private const string Custom = "a class that is not part of Keras: its output shape is Python code ParamLens does not run";
+
+    /// <summary>
+    /// Cases that cannot be counted yet. Each must fail with exactly its error; every other case is checked in full.
+    /// Custom classes (QKeras, HGQ, layers defined in a model's own code) and Lambdas without an <c>output_shape</c> need
+    /// output shapes that only running their Python code gives (Keras 2.2 <c>Lambda.compute_output_shape</c> calls the
+    /// function on a placeholder; keras/src/layers/core/lambda_layer.py traces it).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, Blocked> BlockedCases = new Dictionary<string, Blocked>
+    {
+        ["h5-hgq-mnist-k2.13"] = new("'FixedPointQuantizer' is not a Keras layer class", Custom + " (HGQ)"),
+        ["json-qkeras-mnist-cnn-k2.4.0"] = new("'QConv2D' is not a Keras layer class", Custom + " (QKeras)"),
+        ["v3-qkeras-3layer-k3.14"] = new("'QDense' is not a Keras layer class", Custom + " (QKeras)"),
+        ["v3-custom-transformer-block-k3.8"] = new("'TransformerBlock' is not a Keras layer class", Custom + " (the model's own code)"),
+        ["v3-siamese-mlp-custom-distance-k3.5"] = new("'L1Distance' is not a Keras layer class", Custom + " (the model's own code)"),
+        ["json-config-only-carnd-k2.0.6"] = new("the output shape of a Lambda cannot be derived", "a Lambda without output_shape"),
+        ["h5-nvidia-steering-k1.2.1"] = new("needs the config key 'filters'",
+            "a Keras 1 config (nb_filter, subsample, border_mode, output_dim) whose first layer is a Lambda without output_shape"),
+    };
+
+    private static string CorpusRoot => Path.Combine(TestPaths.Shared, "corpus");
+
+    public static TheoryData<string> Cases()
+    {
+        var data = new TheoryData<string>();
+        foreach (var dir in Directory.GetDirectories(CorpusRoot).Order(StringComparer.Ordinal))
+            if (File.Exists(Path.Combine(dir, "expected.json"))) data.Add(Path.GetFileName(dir));
+        return data;
+    }
+
+    private static JsonObject Expected(string id) =>
+        (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(CorpusRoot, id, "expected.json")))!;
+
+    /// <summary>Open a case's file (and its companion weights file), or null for a blocked case once its error is confirmed.</summary>
+    private static ModelFile? OpenCase(string id, JsonObject expected)
+    {
+        var dir = Path.Combine(CorpusRoot, id);
+        var companion = expected["source"]?["companion_path"]?.GetValue<string>();
+        var options = new ModelSource.Options { WeightsPath = companion is null ? null : Path.Combine(dir, Path.GetFileName(companion)) };
+        var path = Path.Combine(dir, expected["file"]!.GetValue<string>());
+        if (BlockedCases.TryGetValue(id, out var blocked))
+        {
+            var error = Assert.Throws<ModelException>(() => ModelSource.Open(path, options));
+            Assert.Contains(blocked.ErrorFragment, error.Message);
+            return null;
+        }
+        return ModelSource.Open(path, options);
+    }
+
+    [Fact]
+    public void The_blocked_list_names_only_existing_cases() =>
+        Assert.All(BlockedCases.Keys, id => Assert.True(File.Exists(Path.Combine(CorpusRoot, id, "expected.json")), id));
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Totals_split_and_layer_counts_match(string id)
+    {
+        var expected = Expected(id);
+        var file = OpenCase(id, expected);
+        if (file is null) return;
+        var account = ModelAccount.Of(file.Model);
+        AssertFigure(expected["total_params"], account.TotalParams, $"{id}: total");
+        AssertFigure(expected["trainable_params"], account.TrainableParams, $"{id}: trainable");
+        AssertFigure(expected["non_trainable_params"], account.NonTrainableParams, $"{id}: non-trainable");
+        CompareRows(id, (JsonArray)expected["layers"]!, account.Layers);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Verify_agrees_with_every_stored_weight(string id)
+    {
+        var expected = Expected(id);
+        if (expected["oracle"]!.GetValue<string>() == "config-only") return; // nothing stored to verify against
+        var file = OpenCase(id, expected);
+        if (file is null) return;
+        Assert.NotNull(file.Stored);
+        var verification = WeightVerification.Of(file.Model, file.Stored!);
+        Assert.True(verification.Agrees, $"{id}:\n" + string.Join("\n", verification.Mismatches));
+        Assert.Equal(expected["weight_count"]!.GetValue<int>(), file.Stored!.Weights.Count);
+        Assert.Equal(expected["total_params"]!.GetValue<long>(), file.Stored.TotalCount);
+    }
+
+    /// <summary>Layer rows by name (a Sequential's InputLayer entry has no row in Keras either: it must hold nothing).</summary>
+    private static void CompareRows(string where, JsonArray expectedRows, IReadOnlyList<LayerAccount> rows)
+    {
+        foreach (var row in expectedRows.Select(r => (JsonObject)r!))
+        {
+            var name = row["name"]!.GetValue<string>();
+            var actual = rows.FirstOrDefault(r => r.Layer.Name == name);
+            if (actual is null)
+            {
+                Assert.True(row["class_name"]!.GetValue<string>() == "InputLayer", $"{where}: no row for layer '{name}'");
+                continue;
+            }
+            AssertFigure(row["params"], actual.Params, $"{where}/{name}: params");
+            AssertFigure(row["trainable_params"], actual.TrainableParams, $"{where}/{name}: trainable");
+            AssertFigure(row["non_trainable_params"], actual.NonTrainableParams, $"{where}/{name}: non-trainable");
+            if (row["inner_layers"] is JsonArray inner) CompareRows($"{where}/{name}", inner, actual.Children);
+        }
+    }
+
+    /// <summary>Config-only cases give null where no figure could be derived independently: those are not checked.</summary>
+    private static void AssertFigure(JsonNode? expected, long actual, string what)
+    {
+        if (expected is null) return;
+        Assert.True(expected.GetValue<long>() == actual, $"{what}: expected {expected.GetValue<long>()}, got {actual}");
+    }
+}
