@@ -157,7 +157,7 @@ public static class KerasJsonReader
         {
             case JsonObject call: // Keras 3: {"args": [...], "kwargs": {...}}
                 CollectKerasTensors(call["args"], refs);
-                CollectKerasTensors(call["kwargs"], refs);
+                foreach (var (_, value) in ShapingKeywords(call["kwargs"])) CollectKerasTensors(value, refs);
                 break;
             case JsonArray list: // Keras 2: [[name, node, tensor, kwargs], ...] (or one bare entry)
                 var entries = list.Count > 0 && list[0] is JsonValue ? [list]
@@ -165,7 +165,8 @@ public static class KerasJsonReader
                 refs.AddRange(entries);
                 // Tensors passed by keyword (MultiHeadAttention's value and key) follow, as [name, node, tensor] in kwargs.
                 foreach (var e in entries)
-                    if (e.Count > 3) CollectKeras2KwargTensors(e[3], refs);
+                    if (e.Count > 3)
+                        foreach (var (_, value) in ShapingKeywords(e[3])) CollectKeras2KwargTensors(value, refs);
                 break;
             default:
                 throw new ModelException($"model '{model}': layer '{layer}' has a malformed inbound node");
@@ -180,6 +181,11 @@ public static class KerasJsonReader
         }
         return tensors;
     }
+
+    /// <summary>A call's keyword arguments except masks: a mask (attention_mask, query_mask, …) shapes no output and no
+    /// weight, so it must not be taken for an input such as the key.</summary>
+    private static IEnumerable<KeyValuePair<string, JsonNode?>> ShapingKeywords(JsonNode? kwargs) =>
+        kwargs is JsonObject o ? o.Where(p => !p.Key.Contains("mask", StringComparison.Ordinal)) : [];
 
     private static void CollectKeras2KwargTensors(JsonNode? node, List<JsonArray> refs)
     {
