@@ -209,7 +209,7 @@ internal static class Recurrence
     /// <summary>The batch, time and per-step dims of a sequence input (K2 <c>time_major</c> swaps batch and time).</summary>
     public static (long? Batch, long? Time, Shape Step) Split(LayerCall call, int stepRank, string className)
     {
-        var input = Recurrence.Main(call);
+        var input = Main(call);
         RequireRank(input, stepRank + 2, className);
         var timeMajor = TimeMajor(call.Config);
         var batch = timeMajor ? input[1] : input[0];
@@ -250,7 +250,7 @@ internal static class Recurrence
         var (declaration, config) = Inner.Resolve(entry, version, where);
         if (declaration is not IRecurrentCell cell)
             throw new ModelException($"{where}: {declaration.ClassName} is not a recurrent cell");
-        return (cell, config, config.OptString("name") ?? Building.KerasSession.SnakeCase(declaration.ClassName));
+        return (cell, config, Inner.NameOf(declaration, config));
     }
 }
 

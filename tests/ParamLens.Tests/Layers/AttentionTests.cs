@@ -80,16 +80,17 @@ public class AttentionTests
     }
 
     [Fact]
-    public void MultiHeadAttention_InAKeras2Config_TakesTheValueFromTheCallKeywords()
+    public void MultiHeadAttention_InAKeras2Config_TakesTheValueFromTheCallKeywords_NotTheMask()
     {
         const string json = """
         {"class_name": "Functional", "keras_version": "2.13.1", "config": {"name": "m",
           "layers": [
             {"class_name": "InputLayer", "name": "q", "config": {"name": "q", "batch_input_shape": [null, 5, 12]}, "inbound_nodes": []},
             {"class_name": "InputLayer", "name": "v", "config": {"name": "v", "batch_input_shape": [null, 7, 20]}, "inbound_nodes": []},
+            {"class_name": "InputLayer", "name": "m", "config": {"name": "m", "batch_input_shape": [null, 5, 7]}, "inbound_nodes": []},
             {"class_name": "MultiHeadAttention", "name": "mha", "config": {"name": "mha", "num_heads": 2, "key_dim": 3},
-             "inbound_nodes": [[["q", 0, 0, {"value": ["v", 0, 0]}]]]}],
-          "input_layers": [["q", 0, 0], ["v", 0, 0]], "output_layers": [["mha", 0, 0]]}}
+             "inbound_nodes": [[["q", 0, 0, {"value": ["v", 0, 0], "attention_mask": ["m", 0, 0]}]]]}],
+          "input_layers": [["q", 0, 0], ["v", 0, 0], ["m", 0, 0]], "output_layers": [["mha", 0, 0]]}}
         """;
         var model = ModelSource.LoadJson(json);
         // query 12·2·3 + 6, key and value 20·2·3 + 6 each, output 2·3·12 + 12.
