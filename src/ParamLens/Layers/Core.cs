@@ -127,7 +127,10 @@ public sealed partial class EinsumDenseDeclaration() : LayerDeclaration("EinsumD
         var output = new List<long?>(partial);
         output.Insert(0, input[0]);
         if (elided > 0 && left)
-            for (var i = 1; i < elided; i++) output.Insert(1, input[i]); // Keras inserts each at position 1, as written
+            for (var i = 1; i < elided; i++)
+                // Keras 3 reports its build-time list, which inserts each elided axis at position 1 (reversing two or more);
+                // Keras 2 runs the einsum, so its axes keep their order.
+                output.Insert(config.Version.IsKeras3 ? 1 : i, input[i]);
         else if (elided > 0)
             for (var i = input.Rank - elided; i < input.Rank; i++) output.Add(input[i]);
         var inputAt = inputSpec.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => left ? p.i + elided : p.i);
@@ -219,15 +222,16 @@ internal static class ConfiguredOutput
         var config = call.Config;
         if (config.OptString("output_shape_type") is { } type && type != "raw") return null;
         var raw = config.Raw("output_shape");
-        if (raw is not JsonArray list || !list.All(IsDimOrDims)) return null;
+        if (raw is not JsonArray list) return null;
+        var oneShape = list.All(d => d is null || IsDim(d));
+        var severalShapes = list.Count > 0 && list.All(t => t is JsonArray a && a.All(d => d is null || IsDim(d)));
+        if (!oneShape && !severalShapes) return null;
         var batch = call.Inputs.Count > 0 && call.Inputs[0].Rank > 0 ? call.Inputs[0][0] : null;
-        var tuples = list.Count > 0 && list.All(e => e is JsonArray) ? list.Select(e => (JsonArray)e!).ToArray() : [list];
+        var tuples = severalShapes ? list.Select(e => (JsonArray)e!).ToArray() : [list];
         var shapes = tuples.Select(t => new Shape([batch, .. t.Select(Dim)])).ToArray();
         call.Note($"output shape from the config's output_shape {raw.ToJsonString()} (without the batch axis), batch axis from the input: {string.Join(", ", shapes.AsEnumerable())}");
         return shapes;
     }
-
-    private static bool IsDimOrDims(JsonNode? n) => n is null || IsDim(n) || n is JsonArray a && a.All(d => d is null || IsDim(d));
 
     private static bool IsDim(JsonNode n) => n is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number && v.TryGetValue<long>(out var d) && d >= 0;
 

@@ -8,7 +8,7 @@ namespace ParamLens.Layers;
 public sealed class EmbeddingDeclaration(string className = "Embedding", params ConfigKey[] extraKeys) : LayerDeclaration(className,
     [
         ConfigKey.Req("input_dim"), ConfigKey.Req("output_dim"), ConfigKey.Opt("embeddings_initializer", "uniform"),
-        ConfigKey.Opt("mask_zero", false), ConfigKey.ByVersion("input_length", _ => null), Lora.Key, .. extraKeys,
+        ConfigKey.Opt("mask_zero", false), ConfigKey.Opt("input_length", null), Lora.Key, .. extraKeys,
     ])
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)

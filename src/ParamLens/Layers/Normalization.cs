@@ -103,6 +103,9 @@ public sealed class LayerNormalizationDeclaration() : LayerDeclaration("LayerNor
         if (c.Bool("center") && !rms) yield return new("beta", shape, true, "learned shift");
         if (rms) call.Note("rms_scaling = True: scale only, no shift (beta is not created)");
     }
+
+    public override string? CountFormula(LayerCall call, IReadOnlyList<WeightSpec> weights) =>
+        $"{weights.Count} · {string.Join(" · ", weights[0].Shape.Select(Shape.DimText))}";
 }
 
 /// <summary>Keras <c>GroupNormalization</c>: channels split into <c>groups</c>, each normalised on its own; a learned scale and
@@ -128,6 +131,9 @@ public sealed class GroupNormalizationDeclaration() : LayerDeclaration("GroupNor
         if (c.Bool("scale")) yield return new("gamma", Shape.Of(channels), true, "learned scale per channel");
         if (c.Bool("center")) yield return new("beta", Shape.Of(channels), true, "learned shift per channel");
     }
+
+    public override string? CountFormula(LayerCall call, IReadOnlyList<WeightSpec> weights) =>
+        $"{weights.Count} · {weights[0].Count} (the groups do not change the count)";
 }
 
 /// <summary>Keras 3 (from 3.9) <c>RMSNormalization</c>: values divided by their root mean square over <c>axis</c>, times a

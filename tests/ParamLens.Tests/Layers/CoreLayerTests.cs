@@ -38,6 +38,14 @@ public class CoreLayerTests
     }
 
     [Fact]
+    public void EinsumDense_LeftEllipsisOverTwoAxes_Keras3ReportsThemReversed()
+    {
+        var config = new { equation = "...b,bc->...c", output_shape = 64, bias_axes = "c" };
+        Build("EinsumDense", config, [5, 7, 32], Keras3).Is(32 * 64 + 64, 32 * 64 + 64, Shape.Of(None, 7, 5, 64));
+        Build("EinsumDense", config, [5, 7, 32], Keras2).Is(32 * 64 + 64, 32 * 64 + 64, Shape.Of(None, 5, 7, 64));
+    }
+
+    [Fact]
     public void EinsumDense_RightEllipsis_BiasGetsATrailingOne()
     {
         var l = Build("EinsumDense", new { equation = "ab...,bc->ac...", output_shape = 64, bias_axes = "c" }, [32, 7]);
@@ -82,6 +90,26 @@ public class CoreLayerTests
     {
         Build("Lambda", new { function = "lambda x: x[:, :10]", output_shape = new[] { 10 } }, [32]).IsWeightless(Shape.Of(None, 10));
         Build("Lambda", new { output_shape = new long?[] { null, 4 }, output_shape_type = "raw" }, [7, 2]).IsWeightless(Shape.Of(None, None, 4));
+    }
+
+    [Fact]
+    public void Lambda_SeveralOutputShapes_GiveSeveralOutputs()
+    {
+        var k = new ParamLens.Building.KerasSession();
+        var x = k.Input(6);
+        var outputs = k.Layer("Lambda", new { output_shape = new[] { new[] { 2 }, new[] { 4 } } }).Call(x);
+        Assert.Equal([Shape.Of(None, 2), Shape.Of(None, 4)], outputs.Select(t => t.Shape));
+        // A mixture of dimensions and tuples is not a shape.
+        Assert.Throws<ModelException>(() => Build("Lambda", new { output_shape = new object[] { 2, new[] { 4 } } }, [6]));
+    }
+
+    [Fact]
+    public void EinsumDense_Keras3Lora_FactorsTheKernelsLastAxis()
+    {
+        var l = Build("EinsumDense", new { equation = "abc,cde->abde", output_shape = new long?[] { null, 2, 16 }, bias_axes = "de", lora_rank = 4 }, [10, 32], Keras3);
+        // kernel (32, 2, 16) frozen; lora_kernel_a (32, 2, 4), lora_kernel_b (4, 16), bias (2, 16) trainable.
+        long trainable = 2 * 16 + 32 * 2 * 4 + 4 * 16;
+        l.Is(32 * 2 * 16 + trainable, trainable, Shape.Of(None, None, 2, 16));
     }
 
     [Fact]

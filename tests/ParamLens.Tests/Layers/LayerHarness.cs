@@ -52,6 +52,7 @@ internal sealed record OneLayer(Layer Layer, LayerAccount Row, Shape Output)
     public void IsWeightless(Shape output) => Is(0, 0, output);
 }
 
+/// <summary><c>None</c>, as Keras writes an unknown dimension.</summary>
 internal static class Dims
 {
     public static readonly long? None = null;
