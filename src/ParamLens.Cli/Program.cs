@@ -1,8 +1,8 @@
 using System.CommandLine;
 using ParamLens;
 using ParamLens.Accounting;
-using ParamLens.Formats;
 using ParamLens.Graph;
+using ParamLens.Printed;
 using ParamLens.Rendering;
 
 Console.OutputEncoding = System.Text.Encoding.UTF8;
@@ -15,7 +15,7 @@ public static class Cli
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var model = new Argument<string>("model") { Description = "A Keras model config JSON (Keras 2 to_json() or Keras 3 config.json); - reads stdin" };
+        var model = new Argument<string>("model") { Description = "A Keras model config JSON (Keras 2 to_json() or Keras 3 config.json) or a printed model.summary() table; - reads stdin" };
         var kerasVersion = new Option<string?>("--keras-version") { Description = "Emulate this Keras version's printer and names (e.g. 2.2.4, 2.11, 3.4)" };
 
         var style = new Option<string>("--style") { Description = "Summary style", DefaultValueFactory = _ => "keras3" };
@@ -35,7 +35,14 @@ public static class Cli
         summary.SetAction(parse => Guard(stderr, parse.GetValue(model)!, () =>
         {
             var version = ParseVersion(parse.GetValue(kerasVersion));
-            var models = ModelSource.Load(parse.GetValue(model)!, version);
+            var input = PrintedSummaryInput.Read(parse.GetValue(model)!);
+            if (input.Printed is { } printed)
+            {
+                if (parse.GetValue(summaryFormat) != "json") throw new UsageException("the input is already a printed summary: use --format json, or 'paramlens explain'");
+                stdout.Write(PrintedExplanationRenderer.Json([printed]));
+                return Ok;
+            }
+            var models = input.Models(version);
             if (parse.GetValue(summaryFormat) == "json")
             {
                 stdout.Write(JsonReport.Render(models.Select(m => Explanation.Of(ModelAccount.Of(m))).ToArray()));
@@ -69,7 +76,13 @@ public static class Cli
         };
         explain.SetAction(parse => Guard(stderr, parse.GetValue(model)!, () =>
         {
-            var models = ModelSource.Load(parse.GetValue(model)!, ParseVersion(parse.GetValue(kerasVersion)));
+            var input = PrintedSummaryInput.Read(parse.GetValue(model)!);
+            if (input.Printed is { } printed)
+            {
+                stdout.Write(PrintedExplanationRenderer.Render(printed, parse.GetValue(explainFormat)!, parse.GetValue(layer)));
+                return Ok;
+            }
+            var models = input.Models(ParseVersion(parse.GetValue(kerasVersion)));
             var explanations = models.Select(m => Explanation.Of(ModelAccount.Of(m))).ToArray();
             var only = parse.GetValue(layer);
             switch (parse.GetValue(explainFormat))
