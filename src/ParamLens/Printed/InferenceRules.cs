@@ -139,18 +139,19 @@ public sealed class EmbeddingRule : InferenceRule
 /// <summary>Spatial arithmetic run backwards: which padding/stride (or dilation) turns an input length into an output length.</summary>
 internal static class SpatialFit
 {
-    /// <summary>How <paramref name="k"/> takes <paramref name="i"/> to <paramref name="o"/>: "" when a length is unknown, null when nothing fits.</summary>
-    public static string? Conv(long? i, long? o, long k)
+    /// <summary>How <paramref name="k"/> takes <paramref name="i"/> to <paramref name="o"/> with the given padding:
+    /// "" when a length is unknown, null when no stride (or dilation) fits.</summary>
+    public static string? Conv(long? i, long? o, long k, bool same)
     {
         if (i is not long inp || o is not long outp) return "";
         for (var s = 1; s <= 8; s++)
         {
-            if (inp >= k && (inp - k) / s + 1 == outp)
+            if (!same && inp >= k && (inp - k) / s + 1 == outp)
                 return s == 1 ? $"{inp} − {k} + 1 = {outp} (valid padding)" : $"⌊({inp} − {k}) / {s}⌋ + 1 = {outp} (valid padding, stride {s})";
-            if ((inp + s - 1) / s == outp)
+            if (same && (inp + s - 1) / s == outp)
                 return s == 1 ? $"{outp} = {inp} (same padding)" : $"⌈{inp} / {s}⌉ = {outp} (same padding, stride {s})";
         }
-        for (var d = 2; d <= 8; d++)
+        for (var d = 2; d <= 8 && !same; d++)
         {
             var effective = d * (k - 1) + 1;
             if (inp - effective + 1 == outp) return $"{inp} − {effective} + 1 = {outp} (valid padding, dilation {d})";
@@ -158,17 +159,20 @@ internal static class SpatialFit
         return null;
     }
 
-    public static string? Transposed(long? i, long? o, long k)
+    public static string? Transposed(long? i, long? o, long k, bool same)
     {
         if (i is not long inp || o is not long outp) return "";
+        var padding = same ? "same" : "valid";
         for (var s = 1; s <= 8; s++)
         {
-            if (inp * s + Math.Max(k - s, 0) == outp) return $"{inp}·{s} + max({k} − {s}, 0) = {outp} (valid padding, stride {s})";
-            if (inp * s == outp) return $"{inp}·{s} = {outp} (same padding, stride {s})";
+            var plain = same ? inp * s : inp * s + Math.Max(k - s, 0);
+            if (plain == outp)
+                return same ? $"{inp}·{s} = {outp} (same padding, stride {s})" : $"{inp}·{s} + max({k} − {s}, 0) = {outp} (valid padding, stride {s})";
             for (var op = 0; op < s; op++)
             {
-                if ((inp - 1) * s + k + op == outp) return $"({inp} − 1)·{s} + {k} + {op} = {outp} (valid padding, stride {s}, output_padding {op})";
-                if ((inp - 1) * s + k % 2 + op == outp) return $"({inp} − 1)·{s} + {k % 2} + {op} = {outp} (same padding, stride {s}, output_padding {op})";
+                var tail = same ? k % 2 : k;
+                if ((inp - 1) * s + tail + op == outp)
+                    return $"({inp} − 1)·{s} + {tail} + {op} = {outp} ({padding} padding, stride {s}, output_padding {op})";
             }
         }
         return null;
@@ -203,17 +207,22 @@ internal static class SpatialFit
     /// <summary>The spatial notes for a kernel, or null when some axis cannot be produced by it.</summary>
     public static List<string>? Axes(RowContext c, long[] kernel, bool transposed)
     {
-        var notes = new List<string>();
+        // One padding applies to every axis; strides may differ per axis.
         var names = kernel.Length switch { 1 => new[] { "length" }, 2 => ["height", "width"], _ => ["depth", "height", "width"] };
-        for (var a = 0; a < kernel.Length; a++)
+        foreach (var same in new[] { false, true })
         {
-            long? i = c.Input is { } s && s.Rank == kernel.Length + 2 ? s[a + 1] : null;
-            long? o = c.Output is { } t && t.Rank == kernel.Length + 2 ? t[a + 1] : null;
-            var fit = transposed ? Transposed(i, o, kernel[a]) : Conv(i, o, kernel[a]);
-            if (fit is null) return null;
-            if (fit.Length > 0) notes.Add($"{names[a]}: {fit}");
+            var notes = new List<string>();
+            for (var a = 0; a < kernel.Length && notes is not null; a++)
+            {
+                long? i = c.Input is { } s && s.Rank == kernel.Length + 2 ? s[a + 1] : null;
+                long? o = c.Output is { } t && t.Rank == kernel.Length + 2 ? t[a + 1] : null;
+                var fit = transposed ? Transposed(i, o, kernel[a], same) : Conv(i, o, kernel[a], same);
+                if (fit is null) notes = null;
+                else if (fit.Length > 0) notes.Add($"{names[a]}: {fit}");
+            }
+            if (notes is not null) return notes;
         }
-        return notes;
+        return null;
     }
 }
 
@@ -268,7 +277,7 @@ public sealed class ConvRule(int rank, bool transposed) : InferenceRule
         var formula = bias ? $"({window}·{N(cin)} + 1)·{f}" : $"{window}·{N(cin)}·{f}";
         var shape = SpatialFit.IsSquare(kernel) && rank > 1 ? $"k = {kernel[0]} (a {SpatialFit.KernelText(kernel)} kernel)"
             : rank == 1 ? $"k = {kernel[0]}" : $"a {SpatialFit.KernelText(kernel)} kernel";
-        var conclusion = shape + (cinInferred ? $" on Cin = {N(cin)} input channels" : "") + (bias ? "" : ", no bias (use_bias=False)");
+        var conclusion = shape + (cinInferred ? $" on Cin = {N(cin)} input channel{(cin == 1 ? "" : "s")}" : "") + (bias ? "" : ", no bias (use_bias=False)");
         Shape kernelShape = transposed ? new([.. kernel.Select(k => (long?)k), f, cin]) : new([.. kernel.Select(k => (long?)k), cin, f]);
         List<WeightSpec> weights =
         [

@@ -208,8 +208,9 @@ public sealed class PrintedAnalysis
         {
             var open = Rows.Where(r => r.MaxNonTrainable > r.MinNonTrainable).ToArray();
             if (open.Length == 1) share[open[0]] = open[0].MinNonTrainable + (wanted - min);
-            Checks.Add(new(true, $"non-trainable: {N(wanted)} can be held by {Capacities(holders)}" +
-                (open.Length == 1 ? $"; so {open[0].Row.Name} holds {N(share[open[0]])}" : "; the table does not say how they share it")));
+            Checks.Add(new(true, $"non-trainable: only {Capacities(holders)} can hold them" +
+                (open.Length == 1 ? $"; so {open[0].Row.Name} holds {N(share[open[0]])} of the {N(wanted)}"
+                    : $"; the table does not say how they share the {N(wanted)}")));
             return share;
         }
         if (wanted < min)
@@ -297,7 +298,7 @@ public sealed class PrintedAnalysis
         var inconsistent = AllRows.Where(r => r.Inconsistent).ToArray();
         var solved = AllRows.Count(r => r.Inference.Solutions.Count > 0);
         Checks.Add(inconsistent.Length == 0
-            ? new(true, $"every row is consistent ({solved} solved for their hyperparameters)")
+            ? new(true, $"every row is consistent; {solved} solved for their hyperparameters")
             : new(false, $"inconsistent rows: {string.Join("; ", inconsistent.Select(r => $"{r.Row.Name}: {r.Inference.Problem}"))}"));
         var unexplained = AllRows.Where(r => r.Row.Params > 0 && r.Inference.Solutions.Count == 0 && !r.Inconsistent && r.Children.Count == 0).ToArray();
         if (unexplained.Length > 0)
@@ -369,7 +370,7 @@ public sealed class PrintedAnalysis
         var children = r.Children.Select(c => Layer(c, c.MinNonTrainable)).ToArray();
         var inbound = row.ConnectedTo.Select(c => c.ToString()).ToArray();
         nonTrainable = Math.Min(nonTrainable, row.Params);
-        return new LayerExplanation(row.Name, row.DisplayClass, null, r.Context.Inputs ?? [], row.OutputShapes ?? [], notes, inbound, weights,
+        return new LayerExplanation(row.Name + (row.NameTruncated ? "…" : ""), row.DisplayClass, null, r.Context.Inputs ?? [], row.OutputShapes ?? [], notes, inbound, weights,
             row.Params, row.Params - nonTrainable, nonTrainable, r.Unique?.Formula, r.Uses, children);
     }
 
