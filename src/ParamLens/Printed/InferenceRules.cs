@@ -281,7 +281,7 @@ public sealed class ConvRule(int rank, bool transposed) : InferenceRule
         Shape kernelShape = transposed ? new([.. kernel.Select(k => (long?)k), f, cin]) : new([.. kernel.Select(k => (long?)k), cin, f]);
         List<WeightSpec> weights =
         [
-            W("kernel", kernelShape, $"{f} filters, each a {SpatialFit.KernelText(kernel)} window over {N(cin)} input channels" + (transposed ? " (stored filters first)" : "")),
+            W("kernel", kernelShape, $"{f} filters, each a {SpatialFit.KernelText(kernel)} window over {N(cin)} input channel{(cin == 1 ? "" : "s")}" + (transposed ? " (stored filters first)" : "")),
         ];
         if (bias) weights.Add(W("bias", Shape.Of(f), "one offset per filter"));
         return new Solution(equation, formula, conclusion, weights, notes);

@@ -113,7 +113,11 @@ public sealed class PrintedAnalysis
     private static RowInference Infer(RowContext context, IReadOnlyList<RowFinding> children, List<string> notes)
     {
         var row = context.Row;
-        if (row.ClassTruncated)
+        if (row.ClassTruncated && row.ClassText.Length == 0)
+            notes.Add(row.ClassName is { } fromName
+                ? $"the class is cut off in the table; the automatic name '{row.Name}' gives {fromName}"
+                : "the class is cut off in the table");
+        else if (row.ClassTruncated)
             notes.Add(row.ClassName is { } resolved
                 ? $"the class is cut short in the table ('{row.ClassText}…'): {resolved} is the only known class that fits"
                 : row.ClassCandidates.Count > 0
@@ -207,7 +211,12 @@ public sealed class PrintedAnalysis
         if (wanted >= min && wanted <= max)
         {
             var open = Rows.Where(r => r.MaxNonTrainable > r.MinNonTrainable).ToArray();
-            if (open.Length == 1) share[open[0]] = open[0].MinNonTrainable + (wanted - min);
+            if (open.Length == 1)
+            {
+                share[open[0]] = open[0].MinNonTrainable + (wanted - min);
+                // All of a row's parameters non-trainable: frozen (a layer made only of running statistics is not plausible).
+                if (share[open[0]] == open[0].Row.Params) Frozen.Add(open[0].Row.Name);
+            }
             Checks.Add(new(true, $"non-trainable: only {Capacities(holders)} can hold them" +
                 (open.Length == 1 ? $"; so {open[0].Row.Name} holds {N(share[open[0]])} of the {N(wanted)}"
                     : $"; the table does not say how they share the {N(wanted)}")));
@@ -243,11 +252,12 @@ public sealed class PrintedAnalysis
     private static string CapacityText(RowFinding r)
     {
         if (r.Row.Trainable == "N") return $"{N(r.Row.Params)} (frozen: Trainable N)";
-        if (r.Children.Count == 0 && r.Unique is { } s && s.NonTrainable > 0)
+        if (r.Children.Count == 0 && Agreed(r.Inference.Solutions) is { } agreed && agreed.Weights.Any(w => !w.Trainable))
         {
-            var nt = s.Weights.Where(w => !w.Trainable).ToArray();
+            var nt = agreed.Weights.Where(w => !w.Trainable).ToArray();
             var per = nt.Select(w => w.Count).Distinct().ToArray();
-            return per.Length == 1 ? $"{nt.Length} × {N(per[0])} = {N(s.NonTrainable)}" : N(s.NonTrainable);
+            var sum = nt.Sum(w => w.Count);
+            return per.Length == 1 ? $"{nt.Length} × {N(per[0])} = {N(sum)}" : N(sum);
         }
         return r.MinNonTrainable == r.MaxNonTrainable ? N(r.MaxNonTrainable) : $"up to {N(r.MaxNonTrainable)}";
     }
@@ -340,10 +350,11 @@ public sealed class PrintedAnalysis
 
     private static IEnumerable<LayerExplanation> Flatten(IEnumerable<LayerExplanation> layers) => layers.SelectMany(l => new[] { l }.Concat(Flatten(l.Children)));
 
-    private LayerExplanation Layer(RowFinding r, long nonTrainable)
+    /// <param name="frozenBy">The row whose trainable = False covers this one (itself or a nested model around it).</param>
+    private LayerExplanation Layer(RowFinding r, long nonTrainable, string? frozenBy = null)
     {
         var row = r.Row;
-        var frozen = Frozen.Contains(row.Name) || row.Trainable == "N";
+        if (frozenBy is null && (Frozen.Contains(row.Name) || row.Trainable == "N")) frozenBy = row.Name;
         var notes = new List<string>(r.Notes);
         var inference = r.Inference;
         if (r.Unique is { } only)
@@ -358,26 +369,47 @@ public sealed class PrintedAnalysis
         }
         if (inference.Remark is { } remark) notes.Add(remark);
         if (inference.Problem is { } problem) notes.Add($"inconsistent: {problem}");
-        if (frozen) notes.Add(row.Trainable == "N" ? "frozen: the Trainable column says N, so all its weights are non-trainable"
-            : "frozen (inferred from the totals): trainable = False moves all its weights to non-trainable");
+        if (frozenBy is not null && row.Params > 0)
+            notes.Add(frozenBy != row.Name ? $"frozen with its parent '{frozenBy}': all its weights are non-trainable"
+                : row.Trainable == "N" ? "frozen: the Trainable column says N, so all its weights are non-trainable"
+                : "frozen (inferred from the totals): trainable = False moves all its weights to non-trainable");
+        if (frozenBy is not null) nonTrainable = row.Params;
 
-        var weights = r.Unique is { } u && r.Children.Count == 0
-            ? u.Weights.Select(w => Weight(w, frozen, row.Name)).ToArray()
-            : [];
+        var agreed = r.Children.Count == 0 ? Agreed(inference.Solutions) : null;
+        var weights = agreed?.Weights.Select(w => Weight(w, frozenBy, row.Name)).ToArray() ?? [];
         if (weights.Length == 0 && nonTrainable > 0 && r.Children.Count == 0)
             weights = [new WeightExplanation("(weights not known)", Shape.Of(nonTrainable), nonTrainable, false, N(nonTrainable),
-                frozen ? $"non-trainable because layer '{row.Name}' has trainable = False (inferred)" : "the non-trainable share the totals leave for this row", "float32")];
-        var children = r.Children.Select(c => Layer(c, c.MinNonTrainable)).ToArray();
+                frozenBy is not null ? $"non-trainable because layer '{frozenBy}' has trainable = False (inferred)" : "the non-trainable share the totals leave for this row", "float32")];
+        var children = r.Children.Select(c => Layer(c, c.MinNonTrainable, frozenBy)).ToArray();
         var inbound = row.ConnectedTo.Select(c => c.ToString()).ToArray();
         nonTrainable = Math.Min(nonTrainable, row.Params);
         return new LayerExplanation(row.Name + (row.NameTruncated ? "…" : ""), row.DisplayClass, null, r.Context.Inputs ?? [], row.OutputShapes ?? [], notes, inbound, weights,
-            row.Params, row.Params - nonTrainable, nonTrainable, r.Unique?.Formula, r.Uses, children);
+            row.Params, row.Params - nonTrainable, nonTrainable, agreed?.Formula, r.Uses, children);
     }
 
-    private static WeightExplanation Weight(WeightSpec w, bool frozen, string layer)
+    /// <summary>The weights every solution agrees on: the unique solution's, or, when the solutions differ only in which
+    /// weight is present (BatchNormalization with gamma or beta), the shapes they share with the names joined by "or".</summary>
+    private static (IReadOnlyList<WeightSpec> Weights, string? Formula)? Agreed(IReadOnlyList<Solution> solutions)
     {
-        var trainable = w.Trainable && !frozen;
-        var reason = frozen && w.Trainable ? $"non-trainable because layer '{layer}' has trainable = False"
+        if (solutions.Count == 0) return null;
+        var first = solutions[0];
+        if (solutions.Any(s => s.Weights.Count != first.Weights.Count)) return null;
+        var merged = new List<WeightSpec>();
+        for (var i = 0; i < first.Weights.Count; i++)
+        {
+            var options = solutions.Select(s => s.Weights[i]).ToArray();
+            if (options.Any(w => !w.Shape.Equals(first.Weights[i].Shape) || w.Trainable != first.Weights[i].Trainable)) return null;
+            var names = options.Select(w => w.Name).Distinct().ToArray();
+            merged.Add(names.Length == 1 ? first.Weights[i] : first.Weights[i] with { Name = string.Join(" or ", names), Role = string.Join(", or ", options.Select(w => w.Role).Distinct()) });
+        }
+        return (merged, solutions.All(s => s.Formula == first.Formula) ? first.Formula : null);
+    }
+
+    private static WeightExplanation Weight(WeightSpec w, string? frozenBy, string layer)
+    {
+        var trainable = w.Trainable && frozenBy is null;
+        var reason = frozenBy is not null && w.Trainable
+            ? frozenBy == layer ? $"non-trainable because layer '{layer}' has trainable = False" : $"non-trainable because its parent '{frozenBy}' has trainable = False"
             : w.Trainable ? $"{w.Role}; {WeightSpec.LearnedByGradients}" : w.Role;
         return new WeightExplanation(w.Name, w.Shape, w.Count, trainable, w.Formula, reason, "float32");
     }

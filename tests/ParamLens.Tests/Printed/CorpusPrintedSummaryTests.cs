@@ -49,6 +49,7 @@ public class CorpusPrintedSummaryTests
         // The explanation's rows carry the printed counts, and its non-trainable shares add up to the printed total.
         Assert.Equal(total, a.Explanation.Layers.Sum(l => l.Params));
         Assert.Equal(nonTrainable, a.Explanation.Layers.Sum(l => l.NonTrainableParams));
+        Assert.Equal(nonTrainable, a.Explanation.NonTrainableSources.Sum(s => s.Weight.Count));
         Assert.Contains("Checks", PrintedExplanationRenderer.Text(a));
     }
 
