@@ -301,8 +301,16 @@ public sealed class PrintedAnalysis
         var optimizerNote = t.Optimizer is long opt ? $" (the total {N(t.Total)} includes {N(opt)} optimizer variables, which no row shows)" : "";
         if (rowSum == weights) Checks.Add(new(true, $"the rows add up to the weights: {N(rowSum)}{optimizerNote}"));
         else if (rowSum > weights)
-            Checks.Add(new(true, $"the rows add up to {N(rowSum)}, {N(rowSum - weights)} more than the {N(weights)} weights: " +
-                $"a weight reached through several rows (a layer shared between nested models, or used both directly and inside a nested model) counts once{optimizerNote}"));
+        {
+            // Only a row that holds other layers (a nested model, or a custom layer) can reach a weight another row also counts.
+            var containers = Rows.Where(r => r.Row.Params > 0 && (r.Row.ClassName is { } c && ModelClasses.Contains(c)
+                || InferenceRules.For(r.Row.ClassName) is null)).Select(r => r.Row.Name).ToArray();
+            Checks.Add(containers.Length > 0
+                ? new(true, $"the rows add up to {N(rowSum)}, {N(rowSum - weights)} more than the {N(weights)} weights: a weight reached through " +
+                    $"several rows counts once (a layer shared between {string.Join(", ", containers)} and another row){optimizerNote}")
+                : new(false, $"the rows add up to {N(rowSum)}, {N(rowSum - weights)} more than the {N(weights)} weights, and no row is a nested " +
+                    $"model that could share weights with another{optimizerNote}"));
+        }
         else Checks.Add(new(false, $"the rows add up to {N(rowSum)}, {N(weights - rowSum)} less than the {N(weights)} weights of the totals{optimizerNote}"));
 
         var inconsistent = AllRows.Where(r => r.Inconsistent).ToArray();

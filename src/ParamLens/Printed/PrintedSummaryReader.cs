@@ -284,8 +284,13 @@ public static partial class PrintedSummaryReader
     private static IReadOnlyList<PrintedConnection> Keras3Connections(string text) =>
         text.Trim() == "-" ? [] : Connections(text);
 
-    private static IReadOnlyList<PrintedConnection> Keras2Connections(string text) =>
-        Connections(text.Replace("'", " ").Replace("\"", " ").Trim().TrimStart('[').TrimEnd(']'));
+    /// <summary>Keras 2.7+ prints a Python list (<c>['a[0][0]', 'b[0][0]']</c>), Keras ≤2.6 bare entries.</summary>
+    private static IReadOnlyList<PrintedConnection> Keras2Connections(string text)
+    {
+        var t = text.Trim();
+        if (t.StartsWith('[') && t.EndsWith(']')) t = t[1..^1];
+        return Connections(t.Replace("'", " ").Replace("\"", " "));
+    }
 
     private static IReadOnlyList<PrintedConnection> Connections(string text)
     {
