@@ -44,8 +44,9 @@ public abstract class InferenceRule
     protected static string N(long n) => LayerConfig.Number(n);
     protected static WeightSpec W(string name, Shape shape, string role, bool trainable = true) => new(name, shape, trainable, role);
 
-    protected static string Unknown(string what) =>
-        $"the table does not give the {what}, so the count cannot be checked";
+    /// <summary>The table lacks a shape the rule needs (<c>multiple</c>, <c>?</c>, a cut cell): nothing to solve, nothing wrong.</summary>
+    protected static RowInference CannotSolve(string what) =>
+        new([], Remark: $"the table does not give the {what}, so the count cannot be solved");
 }
 
 /// <summary>The inference rules, one per family of classes, found by class name.</summary>
@@ -99,7 +100,7 @@ public sealed class DenseRule : InferenceRule
 
     public override RowInference Infer(RowContext c)
     {
-        if (c.OutputLast is not long u || u == 0) return RowInference.Inconsistent(Unknown("output's last axis (units)"));
+        if (c.OutputLast is not long u || u == 0) return CannotSolve("output's last axis (units)");
         var input = c.InputLast;
         var solutions = new List<Solution>();
         foreach (var bias in new[] { true, false })
@@ -128,7 +129,7 @@ public sealed class EmbeddingRule : InferenceRule
 
     public override RowInference Infer(RowContext c)
     {
-        if (c.OutputLast is not long d || d == 0) return RowInference.Inconsistent(Unknown("output's last axis (output_dim)"));
+        if (c.OutputLast is not long d || d == 0) return CannotSolve("output's last axis (output_dim)");
         if (c.P % d != 0) return RowInference.Inconsistent($"{N(c.P)} is not a multiple of output_dim = {d}");
         var v = c.P / d;
         return new RowInference([new Solution($"input_dim·{d}", $"{N(v)}·{d}", $"a vocabulary of input_dim = {N(v)} tokens, output_dim = {d}",
@@ -239,7 +240,7 @@ public sealed class ConvRule(int rank, bool transposed) : InferenceRule
 
     public override RowInference Infer(RowContext c)
     {
-        if (c.OutputLast is not long f || f == 0) return RowInference.Inconsistent(Unknown("number of filters (the output's last axis)"));
+        if (c.OutputLast is not long f || f == 0) return CannotSolve("number of filters (the output's last axis)");
         var cin = c.Input is { } s && s.Rank == rank + 2 ? s[-1] : null;
         var ks = string.Join("·", Enumerable.Repeat("k", rank));
         var cinText = cin is long known ? N(known) : "Cin";
@@ -295,9 +296,9 @@ public sealed class DepthwiseConvRule(int rank) : InferenceRule
 
     public override RowInference Infer(RowContext c)
     {
-        if (c.OutputLast is not long cout || cout == 0) return RowInference.Inconsistent(Unknown("output channels"));
+        if (c.OutputLast is not long cout || cout == 0) return CannotSolve("output channels");
         if (c.Input is not { } input || input.Rank != rank + 2 || input[-1] is not long cin || cin == 0 || cout % cin != 0)
-            return RowInference.Inconsistent(Unknown("input channels") + " (or they do not divide the output channels)");
+            return CannotSolve("input channels (or they do not divide the output channels)");
         var dm = cout / cin;
         var solutions = new List<Solution>();
         var ks = string.Join("·", Enumerable.Repeat("k", rank));
@@ -328,9 +329,9 @@ public sealed class SeparableConvRule(int rank) : InferenceRule
 
     public override RowInference Infer(RowContext c)
     {
-        if (c.OutputLast is not long f || f == 0) return RowInference.Inconsistent(Unknown("number of filters"));
+        if (c.OutputLast is not long f || f == 0) return CannotSolve("number of filters");
         if (c.Input is not { } input || input.Rank != rank + 2 || input[-1] is not long cin || cin == 0)
-            return RowInference.Inconsistent(Unknown("input channels"));
+            return CannotSolve("input channels");
         var solutions = new List<Solution>();
         foreach (var bias in new[] { true, false })
             for (long dm = 1; dm <= 16; dm++)
@@ -366,7 +367,7 @@ public sealed class BatchNormalizationRule : InferenceRule
 
     public override RowInference Infer(RowContext c)
     {
-        if (c.Output is not { Rank: >= 2 } output) return RowInference.Inconsistent(Unknown("output shape (the channels)"));
+        if (c.Output is not { Rank: >= 2 } output) return CannotSolve("output shape (the channels)");
         // The channel axis: the last one (axis = -1), else any other axis (axis = 1 for channels_first).
         var axes = Enumerable.Range(1, output.Rank - 1).Reverse().Where(a => output[a] is > 0).ToArray();
         foreach (var axis in axes)
@@ -422,7 +423,7 @@ public sealed class PerFeatureNormalizationRule : InferenceRule
 
     public override RowInference Infer(RowContext c)
     {
-        if (c.Output is not { Rank: >= 2 } output) return RowInference.Inconsistent(Unknown("output shape"));
+        if (c.Output is not { Rank: >= 2 } output) return CannotSolve("output shape");
         var cls = c.Row.ClassName!;
         var solutions = new List<Solution>();
         // Trailing axes -1, (-2, -1), …: LayerNormalization may normalise several; the others use the last axis only.
@@ -454,7 +455,7 @@ public sealed class RecurrentRule : InferenceRule
 
     public override RowInference Infer(RowContext c)
     {
-        if (c.OutputLast is not long u || u == 0) return RowInference.Inconsistent(Unknown("units (the output's last axis)"));
+        if (c.OutputLast is not long u || u == 0) return CannotSolve("units (the output's last axis)");
         var solutions = Solve(c.Row.ClassName!, u, c.InputLast, c.P, "").ToArray();
         return RowInference.Of(solutions, () => c.InputLast is long d
             ? $"no {c.Row.ClassName} of {u} units on {N(d)} input features has {N(c.P)} parameters"
@@ -503,7 +504,7 @@ public sealed class BidirectionalRule : InferenceRule
 
     public override RowInference Infer(RowContext c)
     {
-        if (c.OutputLast is not long o || o == 0) return RowInference.Inconsistent(Unknown("output's last axis"));
+        if (c.OutputLast is not long o || o == 0) return CannotSolve("output's last axis");
         if (c.P % 2 != 0) return RowInference.Inconsistent($"{N(c.P)} is odd, but a Bidirectional layer holds two equal copies");
         var solutions = new List<Solution>();
         foreach (var (u, merge) in new[] { (o / 2, "merge_mode='concat'"), (o, "merge_mode sum/mul/ave") })
@@ -529,9 +530,9 @@ public sealed class MultiHeadAttentionRule : InferenceRule
 
     public override RowInference Infer(RowContext c)
     {
-        if (c.OutputLast is not long o) return RowInference.Inconsistent(Unknown("output's last axis"));
+        if (c.OutputLast is not long o) return CannotSolve("output's last axis");
         var dims = c.Inputs?.Select(s => s.Rank > 0 ? s[-1] : null).ToArray() ?? [];
-        if (dims.Length == 0 || dims.Any(d => d is null)) return RowInference.Inconsistent(Unknown("query and value sizes (Connected to)"));
+        if (dims.Length == 0 || dims.Any(d => d is null)) return CannotSolve("query and value sizes (Connected to)");
         var dq = dims[0]!.Value;
         var dv = dims.Length > 1 ? dims[1]!.Value : dq;
         var dk = dims.Length > 2 ? dims[2]!.Value : dv;
@@ -569,7 +570,7 @@ public sealed class PReLURule : InferenceRule
 
     public override RowInference Infer(RowContext c)
     {
-        if (c.Output is not { Rank: >= 2 } output || output.WithoutBatch.Any(d => d is null)) return RowInference.Inconsistent(Unknown("output shape"));
+        if (c.Output is not { Rank: >= 2 } output || output.WithoutBatch.Any(d => d is null)) return CannotSolve("output shape");
         var dims = output.WithoutBatch.Select(d => d!.Value).ToArray();
         var solutions = new List<Solution>();
         for (var mask = 0; mask < 1 << dims.Length; mask++)

@@ -168,3 +168,33 @@ public class PrintedReaderTests
         return InferenceRules.For(cls)!.Infer(new RowContext(row, inputs, Keras3: true));
     }
 }
+
+/// <summary>A subclassed model's table: every shape is "multiple", so nothing can be solved, and nothing is wrong.</summary>
+public class MultipleShapesTests
+{
+    private static readonly string Subclassed = string.Join("\n",
+        "Model: \"my_model\"",
+        "_________________________________________________________________",
+        "Layer (type)                 Output Shape              Param #   ",
+        "=================================================================",
+        "dense (Dense)                multiple                  330       ",
+        "_________________________________________________________________",
+        "dense_1 (Dense)              multiple                  99        ",
+        "=================================================================",
+        "Total params: 429",
+        "Trainable params: 429",
+        "Non-trainable params: 0",
+        "_________________________________________________________________") + "\n";
+
+    [Fact]
+    public void Multiple_shapes_leave_the_counts_unsolved_but_consistent()
+    {
+        var a = PrintedAnalysis.Of(Subclassed);
+        Assert.Equal("my_model", a.Summary.ModelName);
+        Assert.All(a.Summary.Rows, r => Assert.Null(r.OutputShapes));
+        Assert.All(a.Rows, r => Assert.False(r.Inconsistent));
+        Assert.All(a.Rows, r => Assert.Equal("the table does not give the output's last axis (units), so the count cannot be solved", r.Inference.Remark));
+        Assert.DoesNotContain(a.Checks, c => c.Passed == false);
+        Assert.Contains(a.Checks, c => c.Text == "the rows add up to the weights: 429");
+    }
+}
