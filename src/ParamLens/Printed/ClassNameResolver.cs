@@ -29,6 +29,8 @@ public static partial class ClassNameResolver
         }
     }
 
+    /// <summary>The class, or null when the text is cut and several classes fit; the candidates are every known class the
+    /// text can be (for a cut text, all those it begins; for a complete one, itself when known).</summary>
     public static (string? ClassName, IReadOnlyList<string> Candidates) Resolve(string classText, bool truncated, string layerName, IReadOnlyList<string> known)
     {
         if (!truncated)
@@ -39,7 +41,7 @@ public static partial class ClassNameResolver
         var candidates = known.Where(k => k.StartsWith(classText, StringComparison.Ordinal)).ToArray();
         var baseName = AutoNameSuffix().Replace(layerName, "");
         var byName = candidates.Where(c => KerasSession.SnakeCase(c) == baseName).ToArray();
-        if (byName.Length == 1) return (byName[0], byName);
+        if (byName.Length == 1) return (byName[0], classText.Length > 0 ? candidates : byName);
         return candidates.Length == 1 ? (candidates[0], candidates) : (null, candidates);
     }
 

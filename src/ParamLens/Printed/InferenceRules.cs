@@ -244,7 +244,7 @@ public sealed class ConvRule(int rank, bool transposed) : InferenceRule
         var cin = c.Input is { } s && s.Rank == rank + 2 ? s[-1] : null;
         var ks = string.Join("·", Enumerable.Repeat("k", rank));
         var cinText = cin is long known ? N(known) : "Cin";
-        var found = new List<(Solution S, bool Square, long Max)>();
+        var found = new List<(Solution S, bool Bias, bool Square, long Max)>();
         foreach (var bias in new[] { true, false })
         {
             var rest = c.P - (bias ? f : 0);
@@ -257,11 +257,12 @@ public sealed class ConvRule(int rank, bool transposed) : InferenceRule
                 {
                     var notes = SpatialFit.Axes(c, kernel, transposed);
                     if (notes is null) continue;
-                    found.Add((Make(kernel, channels, f, bias, ks, cinText, cin is null, notes), SpatialFit.IsSquare(kernel), kernel.Max()));
+                    found.Add((Make(kernel, channels, f, bias, ks, cinText, cin is null, notes), bias, SpatialFit.IsSquare(kernel), kernel.Max()));
                 }
             }
         }
-        var ordered = found.OrderByDescending(x => x.S.Formula.StartsWith('(')).ThenByDescending(x => x.Square).ThenBy(x => x.Max).Select(x => x.S).ToArray();
+        // Most likely first: with a bias (the default), square kernels, small windows.
+        var ordered = found.OrderByDescending(x => x.Bias).ThenByDescending(x => x.Square).ThenBy(x => x.Max).Select(x => x.S).ToArray();
         if (ordered.Length > MaxListed)
             return new RowInference(ordered.Take(MaxListed).ToArray(), Remark: $"{ordered.Length} kernels fit; the first {MaxListed} are listed");
         return RowInference.Of(ordered, () =>

@@ -119,7 +119,9 @@ public sealed class PrintedAnalysis
                 : "the class is cut off in the table");
         else if (row.ClassTruncated)
             notes.Add(row.ClassName is { } resolved
-                ? $"the class is cut short in the table ('{row.ClassText}…'): {resolved} is the only known class that fits"
+                ? row.ClassCandidates.Count > 1
+                    ? $"the class is cut short in the table ('{row.ClassText}…'): of {string.Join(", ", row.ClassCandidates)}, the automatic name '{row.Name}' gives {resolved}"
+                    : $"the class is cut short in the table ('{row.ClassText}…'): {resolved} is the only known class that fits"
                 : row.ClassCandidates.Count > 0
                     ? $"the class is cut short in the table ('{row.ClassText}…'): it could be {string.Join(", ", row.ClassCandidates)}"
                     : $"the class is cut short in the table ('{row.ClassText}…') and matches no known class");
@@ -351,7 +353,7 @@ public sealed class PrintedAnalysis
         var weights = Summary.Totals.Total - (Summary.Totals.Optimizer ?? 0);
         var difference = rowSum == weights ? null : Checks.First(c => c.Text.StartsWith("the rows add up", StringComparison.Ordinal)).Text;
         var modelClass = Summary.Rows.Any(r => r.ClassName == "InputLayer") ? "Functional" : "Sequential";
-        var version = Summary.StyleText.Replace("Keras ", "", StringComparison.Ordinal) + ", read from the printed summary";
+        var version = Summary.VersionText + ", read from the printed summary";
         return new Explanation(Summary.ModelName ?? "(unnamed)", modelClass, version, layers, Summary.Totals.Total, Summary.Totals.Trainable,
             Summary.Totals.NonTrainable, Summary.Totals.Total * 4.0, sources, Frozen.ToArray(), equation, difference);
     }

@@ -67,11 +67,14 @@ public sealed class PrintedSummary
 
     private static IEnumerable<PrintedRow> Flatten(IEnumerable<PrintedRow> rows) => rows.SelectMany(r => new[] { r }.Concat(Flatten(r.Children)));
 
-    public string StyleText => Style switch
+    /// <summary>The Keras versions whose printer made the table, e.g. <c>2.0–2.6 table</c>.</summary>
+    public string VersionText => Style switch
     {
-        PrintedStyle.Keras3 => "Keras 3 box table",
-        PrintedStyle.Keras2Old => "Keras 2.0–2.6 table",
-        PrintedStyle.Keras2Mid => "Keras 2.7–2.12 table",
-        _ => "Keras 2.13+ table",
+        PrintedStyle.Keras3 => "3 box table",
+        PrintedStyle.Keras2Old => "2.0–2.6 table",
+        PrintedStyle.Keras2Mid => "2.7–2.12 table",
+        _ => "2.13+ table",
     };
+
+    public string StyleText => "Keras " + VersionText;
 }
