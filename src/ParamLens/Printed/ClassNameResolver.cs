@@ -42,6 +42,7 @@ public static partial class ClassNameResolver
         var baseName = AutoNameSuffix().Replace(layerName, "");
         var byName = candidates.Where(c => KerasSession.SnakeCase(c) == baseName).ToArray();
         if (byName.Length == 1) return (byName[0], classText.Length > 0 ? candidates : byName);
+        if (classText.Length == 0) return (null, []); // nothing of the class is left, and the name is not automatic
         return candidates.Length == 1 ? (candidates[0], candidates) : (null, candidates);
     }
 

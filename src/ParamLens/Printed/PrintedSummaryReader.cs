@@ -33,8 +33,6 @@ public static partial class PrintedSummaryReader
 
     private static PrintedSummary ReadKeras3(string[] lines, int headerAt, string? modelName, PrintedTotals totals)
     {
-        var top = headerAt - 1;
-        while (top >= 0 && !lines[top].TrimStart().StartsWith('┏')) top--;
         var indent = lines[headerAt].IndexOf('┃');
         var headerLines = new List<string[]>();
         var i = headerAt;
@@ -85,10 +83,13 @@ public static partial class PrintedSummaryReader
 
     private static char At(string line, int index) => index >= 0 && index < line.Length ? line[index] : '\0';
 
+    /// <summary>The cells between the borders; a line cropped at the console width (rich crops wide tables) keeps its
+    /// last, unclosed cell.</summary>
     private static string[] Cells(string line, int indent, char border)
     {
         var parts = line[indent..].TrimEnd().Split(border);
-        return parts.Length <= 2 ? [] : parts[1..^1];
+        if (parts.Length < 2) return [];
+        return parts[^1].Length == 0 ? parts[1..^1] : parts[1..];
     }
 
     /// <summary>A box cell without its one-space padding on each side.</summary>
