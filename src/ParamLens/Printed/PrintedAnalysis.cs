@@ -55,7 +55,7 @@ public sealed class PrintedAnalysis
 
     public static PrintedAnalysis Of(PrintedSummary summary)
     {
-        var rows = Level(summary.Rows, summary);
+        var rows = Level(summary.Rows, summary, null);
         var analysis = new PrintedAnalysis(summary, rows);
         var nonTrainable = analysis.ReconcileNonTrainable();
         analysis.CheckTotals();
@@ -65,7 +65,8 @@ public sealed class PrintedAnalysis
 
     // ---------------------------------------------------------------- rows
 
-    private static List<RowFinding> Level(IReadOnlyList<PrintedRow> rows, PrintedSummary summary)
+    /// <param name="parentInputs">The inputs of the nested model these rows belong to: what its first layer receives.</param>
+    private static List<RowFinding> Level(IReadOnlyList<PrintedRow> rows, PrintedSummary summary, IReadOnlyList<Shape>? parentInputs)
     {
         var byName = rows.GroupBy(r => r.Name).ToDictionary(g => g.Key, g => g.First());
         var uses = rows.SelectMany(r => r.ConnectedTo).Where(c => c.Node is not null)
@@ -74,9 +75,11 @@ public sealed class PrintedAnalysis
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            var inputs = Inputs(row, i > 0 ? rows[i - 1] : null, summary.HasConnectedTo, byName, rows);
+            var inputs = i == 0 && row.Level > 0 && row.ConnectedTo.Count == 0 && row.ClassName != "InputLayer"
+                ? parentInputs
+                : Inputs(row, i > 0 ? rows[i - 1] : null, summary.HasConnectedTo, byName, rows);
             var context = new RowContext(row, inputs, summary.Style == PrintedStyle.Keras3);
-            var children = Level(row.Children, summary);
+            var children = Level(row.Children, summary, inputs);
             var notes = new List<string>();
             var inference = Infer(context, children, notes);
             var (min, max) = Capacity(row, inference, children);

@@ -20,7 +20,7 @@ public class GeneratedPrintedSummaryTests
     private static readonly Dictionary<string, Func<KerasSession, Case>> Builders = new()
     {
         ["seed"] = Seed, ["conv-stack"] = ConvStack, ["shared-branches"] = SharedBranches, ["nested"] = k => Nested(k, frozen: false),
-        ["nested-frozen"] = k => Nested(k, frozen: true), ["conv1d-transpose"] = Conv1DAndTranspose, ["bn-variants-frozen"] = BatchNormVariants,
+        ["nested-frozen"] = k => Nested(k, frozen: true), ["nested-sequential"] = NestedSequential, ["conv1d-transpose"] = Conv1DAndTranspose, ["bn-variants-frozen"] = BatchNormVariants,
     };
 
     /// <summary>Keras 3 (early and current column layouts) and every Keras 2 era: standalone 2.2.4 and tf.keras 2.6 (cut
@@ -37,6 +37,7 @@ public class GeneratedPrintedSummaryTests
         {
             data.Add("nested", version, true, false);
             data.Add("nested-frozen", version, true, false);
+            data.Add("nested-sequential", version, true, false);
             data.Add("bn-variants-frozen", version, false, true);
         }
         return data;
@@ -159,6 +160,20 @@ public class GeneratedPrintedSummaryTests
         var z = encoder.Apply(input);
         z = k.Layer("Dense", new { units = 10, name = "classifier" }).Apply(z);
         return new(k.Model(input, z, "outer"), ["enc_conv", "enc_bn", "enc_dense", "classifier"], ["encoder"], frozen ? ["encoder"] : []);
+    }
+
+    /// <summary>A Sequential inside a functional model: expanded, its first layer's input is what the nested row receives.</summary>
+    private static Case NestedSequential(KerasSession k)
+    {
+        var features = k.Sequential(
+        [
+            k.Layer("Conv2D", new { filters = 4, kernel_size = 3, name = "feat_conv" }),
+            k.Layer("Flatten"),
+        ], name: "features");
+        var input = k.Input(8, 8, 2);
+        var logits = k.Layer("Dense", new { units = 3, name = "logits" }).Apply(features.Apply(input));
+        // feat_conv: (k·k·2 + 1)·4 = 76 ⇒ k·k = 9, and 8 − 3 + 1 = 6 leaves only the 3×3.
+        return new(k.Model(input, logits, "stack"), ["logits", "feat_conv"], [], []);
     }
 
     /// <summary>Conv1D with stride 2 and a same-padded Conv1D without bias (a rank-1 kernel is unique); a transposed 3×3
