@@ -1,6 +1,7 @@
 using System.CommandLine;
 using ParamLens;
 using ParamLens.Accounting;
+using ParamLens.Formats;
 using ParamLens.Graph;
 using ParamLens.Printed;
 using ParamLens.Rendering;
@@ -15,7 +16,7 @@ public static class Cli
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var model = new Argument<string>("model") { Description = "A Keras model config JSON (Keras 2 to_json() or Keras 3 config.json) or a printed model.summary() table; - reads stdin" };
+        var model = new Argument<string>("model") { Description = "A Keras model config JSON (Keras 2 to_json() or Keras 3 config.json); - reads stdin" };
         var kerasVersion = new Option<string?>("--keras-version") { Description = "Emulate this Keras version's printer and names (e.g. 2.2.4, 2.11, 3.4)" };
 
         var style = new Option<string>("--style") { Description = "Summary style", DefaultValueFactory = _ => "keras3" };
