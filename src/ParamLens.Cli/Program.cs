@@ -3,6 +3,7 @@ using ParamLens;
 using ParamLens.Accounting;
 using ParamLens.Formats;
 using ParamLens.Graph;
+using ParamLens.Printed;
 using ParamLens.Rendering;
 
 Console.OutputEncoding = System.Text.Encoding.UTF8;
@@ -36,29 +37,39 @@ public static class Cli
         summary.SetAction(parse => Guard(stderr, parse.GetValue(model)!, () =>
         {
             var version = ParseVersion(parse.GetValue(kerasVersion));
-            var models = LoadNotingDisagreements(parse.GetValue(model)!, version, parse.GetValue(weights), stderr);
-            if (parse.GetValue(summaryFormat) == "json")
+            var source = parse.GetValue(model)!;
+            return WithInput(source, path =>
             {
-                stdout.Write(JsonReport.Render(models.Select(m => Explanation.Of(ModelAccount.Of(m))).ToArray()));
+                if (PrintedSummaryInput.TryRead(path) is { } printed)
+                {
+                    if (parse.GetValue(summaryFormat) != "json") throw new UsageException("the input is already a printed summary: use --format json, or 'paramlens explain'");
+                    stdout.Write(PrintedExplanationRenderer.Json([printed]));
+                    return Ok;
+                }
+                var models = LoadNotingDisagreements(path, source, version, parse.GetValue(weights), stderr);
+                if (parse.GetValue(summaryFormat) == "json")
+                {
+                    stdout.Write(JsonReport.Render(models.Select(m => Explanation.Of(ModelAccount.Of(m))).ToArray()));
+                    return Ok;
+                }
+                var range = parse.GetValue(layerRange);
+                var options = new SummaryOptions
+                {
+                    Style = parse.GetValue(style) == "keras2" ? SummaryStyle.Keras2 : SummaryStyle.Keras3,
+                    LineLength = parse.GetValue(lineLength),
+                    TerminalColumns = parse.GetValue(columns) ?? TerminalColumns(),
+                    ExpandNested = parse.GetValue(expandNested),
+                    ShowTrainable = parse.GetValue(showTrainable),
+                    LayerRange = range is { Length: 2 } ? (range[0], range[1]) : null,
+                    KerasVersion = version,
+                };
+                foreach (var m in models)
+                {
+                    var account = ModelAccount.Of(m);
+                    stdout.Write(options.Style == SummaryStyle.Keras2 ? Keras2Summary.Render(account, options) : Keras3Summary.Render(account, options));
+                }
                 return Ok;
-            }
-            var range = parse.GetValue(layerRange);
-            var options = new SummaryOptions
-            {
-                Style = parse.GetValue(style) == "keras2" ? SummaryStyle.Keras2 : SummaryStyle.Keras3,
-                LineLength = parse.GetValue(lineLength),
-                TerminalColumns = parse.GetValue(columns) ?? TerminalColumns(),
-                ExpandNested = parse.GetValue(expandNested),
-                ShowTrainable = parse.GetValue(showTrainable),
-                LayerRange = range is { Length: 2 } ? (range[0], range[1]) : null,
-                KerasVersion = version,
-            };
-            foreach (var m in models)
-            {
-                var account = ModelAccount.Of(m);
-                stdout.Write(options.Style == SummaryStyle.Keras2 ? Keras2Summary.Render(account, options) : Keras3Summary.Render(account, options));
-            }
-            return Ok;
+            });
         }));
 
         var layer = new Option<string?>("--layer") { Description = "Explain only this layer" };
@@ -70,22 +81,31 @@ public static class Cli
         };
         explain.SetAction(parse => Guard(stderr, parse.GetValue(model)!, () =>
         {
-            var models = LoadNotingDisagreements(parse.GetValue(model)!, ParseVersion(parse.GetValue(kerasVersion)), parse.GetValue(weights), stderr);
-            var explanations = models.Select(m => Explanation.Of(ModelAccount.Of(m))).ToArray();
-            var only = parse.GetValue(layer);
-            switch (parse.GetValue(explainFormat))
+            var source = parse.GetValue(model)!;
+            return WithInput(source, path =>
             {
-                case "json":
-                    stdout.Write(JsonReport.Render(explanations));
-                    break;
-                case "markdown":
-                    foreach (var e in explanations) stdout.Write(MarkdownExplanation.Render(e, only));
-                    break;
-                default:
-                    foreach (var e in explanations) stdout.Write(TextExplanation.Render(e, only));
-                    break;
-            }
-            return Ok;
+                if (PrintedSummaryInput.TryRead(path) is { } printed)
+                {
+                    stdout.Write(PrintedExplanationRenderer.Render(printed, parse.GetValue(explainFormat)!, parse.GetValue(layer)));
+                    return Ok;
+                }
+                var models = LoadNotingDisagreements(path, source, ParseVersion(parse.GetValue(kerasVersion)), parse.GetValue(weights), stderr);
+                var explanations = models.Select(m => Explanation.Of(ModelAccount.Of(m))).ToArray();
+                var only = parse.GetValue(layer);
+                switch (parse.GetValue(explainFormat))
+                {
+                    case "json":
+                        stdout.Write(JsonReport.Render(explanations));
+                        break;
+                    case "markdown":
+                        foreach (var e in explanations) stdout.Write(MarkdownExplanation.Render(e, only));
+                        break;
+                    default:
+                        foreach (var e in explanations) stdout.Write(TextExplanation.Render(e, only));
+                        break;
+                }
+                return Ok;
+            });
         }));
 
         var verify = new Command("verify", "Check the weights derived from the config against the weights the file stores; exit 0 when all agree, 1 otherwise")
@@ -152,9 +172,12 @@ public static class Cli
     }
 
     /// <summary>Load a model; when its file stores weights that disagree with the config, say so in one line on stderr.</summary>
-    private static IReadOnlyList<Model> LoadNotingDisagreements(string source, KerasVersion? version, string? weightsPath, TextWriter stderr)
+    /// <summary>Standard input is copied to a temporary file once, so every reader (and the printed-summary check) can use it.</summary>
+    private static int WithInput(string source, Func<string, int> run) => source == "-" ? ModelSource.WithStandardInput(run) : run(source);
+
+    private static IReadOnlyList<Model> LoadNotingDisagreements(string path, string source, KerasVersion? version, string? weightsPath, TextWriter stderr)
     {
-        var file = ModelSource.Open(source, new ModelSource.Options { VersionOverride = version, WeightsPath = weightsPath });
+        var file = ModelSource.Open(path, new ModelSource.Options { VersionOverride = version, WeightsPath = weightsPath });
         if (file.Stored is { } stored && WeightVerification.Of(file.Model, stored) is { Agrees: false } verification)
             stderr.WriteLine($"paramlens: note: {source}: {verification.Verdict}");
         return [file.Model];

@@ -79,9 +79,15 @@ public static class ModelSource
         return ReadJson(text, options);
     }
 
-    private static ModelFile OpenStandardInput(Options options)
+    private static ModelFile OpenStandardInput(Options options) => WithStandardInput(temp => Open(temp, options), options.Limits);
+
+    /// <summary>
+    /// Run <paramref name="use"/> on a temporary copy of standard input: input may be any format, and the HDF5 and zip
+    /// readers need a file they can seek in. Errors name <c>&lt;stdin&gt;</c>; the copy is deleted afterwards.
+    /// </summary>
+    public static T WithStandardInput<T>(Func<string, T> use, ReaderLimits? limits = null)
     {
-        // Standard input may be any format; HDF5 and zip need a seekable file, so it is copied to a temporary one first.
+        limits ??= ReaderLimits.Default;
         var temp = Path.Combine(Path.GetTempPath(), "paramlens-stdin-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -93,12 +99,12 @@ public static class ModelSource
                 int read;
                 while ((read = stdin.Read(chunk, 0, chunk.Length)) > 0)
                 {
-                    if ((total += read) > options.Limits.MaxFileBytes)
-                        throw new ModelException($"<stdin>: the input is larger than the {options.Limits.MaxFileBytes:N0} bytes accepted");
+                    if ((total += read) > limits.MaxFileBytes)
+                        throw new ModelException($"<stdin>: the input is larger than the {limits.MaxFileBytes:N0} bytes accepted");
                     target.Write(chunk, 0, read);
                 }
             }
-            return Open(temp, options);
+            return use(temp);
         }
         catch (ModelException e)
         {
