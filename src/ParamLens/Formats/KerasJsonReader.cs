@@ -73,7 +73,7 @@ public static class KerasJsonReader
                 "Functional" or "Model" => ReadFunctional(config as JsonObject ?? throw new ModelException($"the {className} config is not an object"), className),
                 _ => throw new ModelException($"the top-level class '{className}' is not a Keras model (expected Sequential, Functional or Model)"),
             };
-            if (config is JsonObject o && o["trainable"] is JsonValue t && t.TryGetValue<bool>(out var trainable)) model.Trainable = trainable;
+            if (config is JsonObject o && o["trainable"] is JsonValue t && t.TryGetValue<bool>(out var trainable)) model.OwnTrainable = trainable; // as saved: the sub-layers' own flags are in their configs
             return model;
         }
 

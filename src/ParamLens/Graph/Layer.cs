@@ -56,7 +56,7 @@ public class Layer
         Declaration = declaration;
         Config = config;
         Name = name;
-        Trainable = config.Raw("trainable") is not System.Text.Json.Nodes.JsonValue v || !v.TryGetValue<bool>(out var t) || t;
+        OwnTrainable = config.Raw("trainable") is not System.Text.Json.Nodes.JsonValue v || !v.TryGetValue<bool>(out var t) || t;
         DtypePolicy = config.OptString("dtype");
     }
 
@@ -67,7 +67,20 @@ public class Layer
     public LayerDeclaration? Declaration { get; }
     public LayerConfig? Config { get; }
     public virtual string ClassName => Declaration!.ClassName;
-    public bool Trainable { get; set; } = true;
+    /// <summary>Keras <c>layer.trainable</c>. Setting it, as in Keras, sets it on every sub-layer too (a frozen model
+    /// freezes its layers; unfreezing it unfreezes them all).</summary>
+    public bool Trainable
+    {
+        get => OwnTrainable;
+        set
+        {
+            OwnTrainable = value;
+            foreach (var sub in SubLayers) sub.Trainable = value;
+        }
+    }
+
+    /// <summary>This layer's own flag, as a saved config records it, without touching sub-layers.</summary>
+    public bool OwnTrainable { get; set; } = true;
     public string? DtypePolicy { get; set; }
     public List<Node> InboundNodes { get; } = [];
 

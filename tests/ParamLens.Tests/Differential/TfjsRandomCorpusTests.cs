@@ -20,14 +20,6 @@ public class TfjsRandomCorpusTests
     private static string Corpus => Environment.GetEnvironmentVariable("PARAMLENS_RANDOM_CORPUS") is { Length: > 0 } local
         ? local : Path.Combine(TestPaths.Shared, "corpus", "random");
 
-    /// <summary>Classes the rest of the layer catalog declares; a model that needs one of them, and nothing else missing,
-    /// is listed as skipped (with the classes it waits for) instead of failing.</summary>
-    private static readonly HashSet<string> ClassesDeclaredElsewhere =
-    [
-        "EinsumDense", "Embedding", "LayerNormalization", "SeparableConv1D", "SeparableConv2D", "DepthwiseConv1D",
-        "DepthwiseConv2D", "PReLU", "Permute", "RepeatVector",
-    ];
-
     /// <summary>
     /// The one documented TF.js divergence in this corpus. TF.js' <c>Sequential.add</c> (tfjs-layers models.ts) records
     /// the model's own node with a bare output shape when the first layer is added and as a one-element list when later
@@ -59,30 +51,18 @@ public class TfjsRandomCorpusTests
 
     private static readonly string[] ModelClasses = ["Sequential", "Functional", "Model"];
 
-    public static TheoryData<string, string> ReadyModels()
+    public static TheoryData<string> AllModels()
     {
-        var data = new TheoryData<string, string>();
-        foreach (var (id, missing) in Models())
-            if (missing.Count == 0 || !missing.All(ClassesDeclaredElsewhere.Contains)) data.Add(id, "");
+        var data = new TheoryData<string>();
+        foreach (var id in Models()) data.Add(id);
         return data;
     }
 
-    public static TheoryData<string, string> ModelsAwaitingClasses()
-    {
-        var data = new TheoryData<string, string>();
-        foreach (var (id, missing) in Models())
-            if (missing.Count > 0 && missing.All(ClassesDeclaredElsewhere.Contains)) data.Add(id, string.Join(", ", missing));
-        return data;
-    }
-
-    /// <summary>One case per model; models waiting for classes declared elsewhere are listed as skipped with those
-    /// classes (both sources feed one theory, so it still has cases when nothing is waiting).</summary>
+    /// <summary>One case per model.</summary>
     [Theory]
-    [MemberData(nameof(ReadyModels))]
-    [MemberData(nameof(ModelsAwaitingClasses), Skip = "uses layer classes declared by the rest of the catalog, not yet in this build")]
-    public void MatchesTensorFlowJs(string id, string waitingFor)
+    [MemberData(nameof(AllModels))]
+    public void MatchesTensorFlowJs(string id)
     {
-        Assert.Empty(waitingFor);
         var missing = UndeclaredClasses(ReadJson(id + ".json"));
         Assert.True(missing.Count == 0, $"{id} uses layer classes the catalog does not declare: {string.Join(", ", missing)}");
 
@@ -123,12 +103,11 @@ public class TfjsRandomCorpusTests
     [Fact]
     public void CorpusHasModels() => Assert.True(Models().Any(), $"expected generated models with answers in {Corpus}");
 
-    private static IEnumerable<(string Id, IReadOnlyCollection<string> Missing)> Models() =>
+    private static IEnumerable<string> Models() =>
         Directory.EnumerateFiles(Corpus, "*.expected.json")
             .Select(f => Path.GetFileName(f)[..^".expected.json".Length])
             .Where(id => File.Exists(Path.Combine(Corpus, id + ".json")))
-            .Order(StringComparer.Ordinal)
-            .Select(id => (id, UndeclaredClasses(ReadJson(id + ".json"))));
+            .Order(StringComparer.Ordinal);
 
     private static JsonObject ReadJson(string file) =>
         (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(Corpus, file)), documentOptions: new JsonDocumentOptions { MaxDepth = 256 })!;

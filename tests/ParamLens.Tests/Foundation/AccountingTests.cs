@@ -57,5 +57,17 @@ public class AccountingTests
         var frozen = ModelAccount.Of(model);
         Assert.Equal(4 + 1, frozen.TrainableParams);
         Assert.Equal(4 * 4 + 4 + 4 * 4, frozen.NonTrainableParams);
+        Assert.All(block.Layers, l => Assert.False(l.Trainable)); // the setter reaches the sub-layers, as in Keras
+    }
+
+    [Fact]
+    public void UnfreezingAParent_UnfreezesAChildFrozenEarlier()
+    {
+        var k = new KerasSession(KerasVersion.Parse("3.6.0"));
+        var block = k.Sequential([k.Layer("Dense", new { units = 2 }), k.Layer("Dense", new { units = 2 })], name: "block", inputShape: [2]);
+        block.Layers[0].Trainable = false;
+        Assert.Equal(2 * 2 + 2, ModelAccount.Of(block).NonTrainableParams);
+        block.Trainable = true;
+        Assert.Equal(0, ModelAccount.Of(block).NonTrainableParams);
     }
 }
