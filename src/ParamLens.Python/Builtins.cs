@@ -364,7 +364,11 @@ public sealed partial class Interpreter
             return new BigInteger(Math.Round(d, MidpointRounding.ToEven));
         }
         var n = (int)ToBig(digits);
-        return n is >= 0 and <= 15 ? Math.Round(d, n, MidpointRounding.ToEven) : n < 0 ? Math.Round(d / Math.Pow(10, -n), MidpointRounding.ToEven) * Math.Pow(10, -n) : d;
+        if (n < 0) return Math.Round(d / Math.Pow(10, -n), MidpointRounding.ToEven) * Math.Pow(10, -n);
+        if (n > 15 || double.IsNaN(d) || double.IsInfinity(d) || Math.Abs(d) >= 1e15) return d;
+        // Round the exact binary value, as Python does: 2.675 is stored as 2.67499999… and rounds to 2.67.
+        var exact = decimal.Parse(d.ToString("E27", System.Globalization.CultureInfo.InvariantCulture), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture);
+        return (double)Math.Round(exact, n, MidpointRounding.ToEven);
     }
 
     private object? MinMax(Args a, int sign)

@@ -59,7 +59,7 @@ public sealed class Lexer
             if (atLineStart && _depth == 0)
             {
                 atLineStart = false;
-                if (!Indentation()) continue;
+                if (!Indentation()) { atLineStart = true; continue; }
             }
             if (_pos >= _src.Length) break;
             var c = _src[_pos];
@@ -68,7 +68,7 @@ public sealed class Lexer
                 if (_depth == 0 && _tokens.Count > 0 && _tokens[^1].Kind is not (TokenKind.Newline or TokenKind.Indent or TokenKind.Dedent))
                     _tokens.Add(new Token(TokenKind.Newline, "\n", _line, Col));
                 NewLine();
-                atLineStart = true;
+                atLineStart = _depth == 0;
                 continue;
             }
             if (c is ' ' or '\t' or '\f') { _pos++; continue; }
