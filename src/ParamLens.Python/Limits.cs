@@ -4,8 +4,8 @@ namespace ParamLens.Python;
 public sealed record Limits
 {
     /// <summary>Statements, calls and loop iterations executed.</summary>
-    public long MaxSteps { get; init; } = 20_000_000;
-    public TimeSpan MaxTime { get; init; } = TimeSpan.FromSeconds(20);
+    public long MaxSteps { get; init; } = 5_000_000;
+    public TimeSpan MaxTime { get; init; } = TimeSpan.FromSeconds(10);
     /// <summary>Nested Python calls (Python's own default recursion limit is 1000).</summary>
     public int MaxCallDepth { get; init; } = 500;
     public int MaxCollectionLength { get; init; } = 1_000_000;

