@@ -35,7 +35,6 @@ public sealed partial class Interpreter
             PyIterator it => name == "__next__" ? _ => it.Source.MoveNext() ? it.Source.Current : throw Raise("StopIteration", "") : null,
             _ => null,
         };
-        if (target is BigInteger or double && name is "real") return null;
         return body is null ? null : new PyBuiltin($"{TypeName(target)}.{name}", (_, a) => body(a));
     }
 

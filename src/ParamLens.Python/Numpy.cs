@@ -116,7 +116,7 @@ public static class Numpy
         foreach (var dtype in DTypes)
         {
             var name = dtype;
-            m.Dict[name] = new DTypeFunction(name, i).Function;
+            m.Dict[name] = DTypeFunction(name);
         }
         m.Dict["float"] = i.Builtins.Dict["float"];
         m.Dict["int"] = i.Builtins.Dict["int"];
@@ -128,7 +128,6 @@ public static class Numpy
     /// <summary>numpy.random: arrays of the requested shape; seeding does nothing.</summary>
     public static PyModule Random(Interpreter i)
     {
-        var np = i.Modules.TryGetValue("numpy", out var existing) ? existing : null;
         var m = new PyModule("numpy.random", "<numpy.random>");
         m.Dict["seed"] = i.Fn("numpy.random.seed", (_, _) => null);
         object MakeArray(Interpreter ii, IEnumerable<long> dims) =>
@@ -141,16 +140,12 @@ public static class Numpy
                 var size = a.HasKw("size") ? a.Kw("size") : name switch { "random" or "standard_normal" => a.Positional.ElementAtOrDefault(0), _ => a.Positional.ElementAtOrDefault(2) };
                 return size is null ? 0.0 : MakeArray(ii, Size(ii, size));
             });
-        _ = np;
         return m;
     }
 
-    private sealed class DTypeFunction(string name, Interpreter interpreter)
-    {
-        public PyBuiltin Function { get; } = new($"numpy.{name}", (ii, a) => a.Positional.Count == 0 ? name
-            : name.StartsWith("float") ? ii.ToFloat(a.Positional[0]) : name == "bool_" ? ii.Truthy(a.Positional[0]) : ii.ToInt(a.Positional[0]));
-        public Interpreter Interpreter { get; } = interpreter;
-    }
+    /// <summary><c>np.float32</c> and friends: the dtype's name when used as a dtype, a conversion when called on a value.</summary>
+    private static PyBuiltin DTypeFunction(string name) => new($"numpy.{name}", (ii, a) => a.Positional.Count == 0 ? name
+        : name.StartsWith("float", StringComparison.Ordinal) ? ii.ToFloat(a.Positional[0]) : name == "bool_" ? ii.Truthy(a.Positional[0]) : ii.ToInt(a.Positional[0]));
 
     private static long[] Broadcast(Interpreter i, long[] a, long[] b)
     {

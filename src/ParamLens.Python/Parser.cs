@@ -302,14 +302,12 @@ public sealed class Parser
     {
         var t = Next();
         var items = new List<(Expr, Expr?)>();
-        var parenthesised = false;
         do
         {
             var context = Test();
             Expr? target = AcceptKeyword("as") ? TargetAtom() : null;
             items.Add((context, target));
         } while (AcceptOp(","));
-        _ = parenthesised;
         return At(new WithStmt(items, Block()), t);
     }
 

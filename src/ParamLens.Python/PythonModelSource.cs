@@ -110,7 +110,7 @@ public static class PythonModelSource
         }
         var globals = main?.Dict ?? [];
         try { keras.BuildPendingSequentials(globals.Values); }
-        catch (ModelException e) when (stopped is not null) { _ = e; } // the run already failed; report that error
+        catch (ModelException) when (stopped is not null) { } // the run already stopped with an error: that one is reported
         if (options.InputShape is { } shape && stopped is null)
         {
             foreach (var unbuilt in keras.UnbuiltModels(globals.Values).ToList())

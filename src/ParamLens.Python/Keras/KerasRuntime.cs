@@ -464,13 +464,11 @@ public sealed partial class KerasRuntime
     private object? Summary(PyInstance self, Args args)
     {
         var model = BuiltModel(self, "print a summary");
-        var range = args.Get(4, "layer_range");
         var arguments = new SummaryArguments(
             args.Get(0, "line_length") is { } ll ? (int)ToBig(ll) : null,
             _py.Truthy(args.Get(3, "expand_nested", false)),
             _py.Truthy(args.Get(4, "show_trainable", false)),
             args.Kw("layer_range") is { } lr ? (_py.ToList(lr) is [string a, string b] ? (a, b) : throw _py.ValueError("layer_range must be two layer names")) : null);
-        _ = range;
         Summaries.Add(new SummaryRequest(model, arguments, _py.CurrentPosition));
         var text = _renderSummary(model, arguments);
         if (args.Get(2, "print_fn") is { } printFn && printFn is not null)
