@@ -172,7 +172,12 @@ public sealed class Parser
         var test = NamedTest();
         var body = Block();
         IReadOnlyList<Stmt> orElse = [];
-        if (IsKeyword("elif")) orElse = [If()];
+        if (IsKeyword("elif"))
+        {
+            Enter(); // an elif is an if nested in the else branch
+            try { orElse = [If()]; }
+            finally { Leave(); }
+        }
         else if (AcceptKeyword("else")) orElse = Block();
         return At(new IfStmt(test, body, orElse), t);
     }
@@ -590,10 +595,13 @@ public sealed class Parser
     {
         var t = Peek;
         var left = operand();
+        var operands = 1;
         while (Peek.Kind == TokenKind.Op && ops.Contains(Peek.Text))
         {
             var op = Next().Text;
             left = At(new BinaryExpr(op, left, operand()), t);
+            // Each operator nests the tree one level deeper for the evaluator.
+            if (++operands > 20 * MaxNesting) throw Error("expression too long", t);
         }
         return left;
     }

@@ -89,3 +89,14 @@ public class ParserTests
         Assert.Contains("nested", e.Message);
     }
 }
+
+public class ParserLimitTests
+{
+    [Fact]
+    public void Very_Long_Operator_Chains_And_Elif_Chains_Are_Refused()
+    {
+        Assert.Contains("too long", Assert.Throws<PythonError>(() => Parser.ParseModule("x = " + string.Join(" + ", Enumerable.Repeat("1", 100_000)), "t.py")).Message);
+        var elifs = "if x == 0:\n    pass\n" + string.Concat(Enumerable.Range(1, 20_000).Select(i => $"elif x == {i}:\n    pass\n"));
+        Assert.Contains("nested", Assert.Throws<PythonError>(() => Parser.ParseModule(elifs, "t.py")).Message);
+    }
+}
