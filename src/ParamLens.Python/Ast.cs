@@ -7,8 +7,10 @@ public abstract record SyntaxNode
     public int Column { get; init; }
 }
 
+/// <summary>An expression.</summary>
 public abstract record Expr : SyntaxNode;
 
+/// <summary>The expression records below mirror Python's own syntax tree (ast module) one for one.</summary>
 public sealed record Constant(object? Value) : Expr;
 public sealed record NameExpr(string Id) : Expr;
 public sealed record AttributeExpr(Expr Target, string Name) : Expr;
@@ -40,6 +42,7 @@ public sealed record NamedExpr(string Target, Expr Value) : Expr;
 public enum ParameterKind { Positional, VarPositional, KeywordOnly, VarKeyword }
 public sealed record Parameter(string Name, ParameterKind Kind, Expr? Default);
 
+/// <summary>A statement. The records below mirror Python's own syntax tree (ast module) one for one.</summary>
 public abstract record Stmt : SyntaxNode;
 
 public sealed record ExprStmt(Expr Value) : Stmt;

@@ -295,15 +295,8 @@ public sealed partial class Interpreter
         PySet s => s.Members.Count,
         PyRange r => (int)BigInteger.Min(r.Length, int.MaxValue),
         PyInstance i when i.Class.Lookup("__len__", out _) is { } f => (int)ToBig(Call(Bind(f, i, i.Class), Args.None)),
-        _ => NativeLength(v),
+        _ => throw TypeError($"object of type '{TypeName(v)}' has no len()"),
     };
-
-    private int NativeLength(object? v)
-    {
-        foreach (var n in NativeAttributes)
-            if (n.TryGetAttr(this, v, "__len__", out var len)) return (int)ToBig(Call(len, Args.None));
-        throw TypeError($"object of type '{TypeName(v)}' has no len()");
-    }
 
     public BigInteger ToInt(object? v, int? radix = null)
     {
@@ -333,8 +326,6 @@ public sealed partial class Interpreter
             case PyInstance i when i.Class.Lookup("__int__", out _) is { } f: return ToInt(Call(Bind(f, i, i.Class), Args.None));
             case PyInstance i when i.Class.Lookup("__index__", out _) is { } f: return ToInt(Call(Bind(f, i, i.Class), Args.None));
         }
-        foreach (var n in NativeAttributes)
-            if (n.TryGetAttr(this, v, "__int__", out var conv)) return ToInt(Call(conv, Args.None));
         throw TypeError($"int() argument must be a string or a number, not '{TypeName(v)}'");
     }
 

@@ -275,8 +275,6 @@ public sealed partial class Interpreter
                 if (inst.Dict.TryGetValue(name, out var v)) return v;
                 if (cattr is not null || inst.Class.Has(name)) return Bind(cattr, inst, inst.Class);
                 if (name == "__class__") return inst.Class;
-                foreach (var n in NativeAttributes)
-                    if (n.TryGetAttr(this, target, name, out var nv)) return nv;
                 if (name == "args" && inst.Native is PyTuple exArgs) return exArgs;
                 if (inst.Class.Lookup("__getattr__", out _) is { } ga) return Call(Bind(ga, inst, inst.Class), new Args([name], []));
                 throw AttributeError(target, name);
@@ -313,8 +311,6 @@ public sealed partial class Interpreter
         }
         if (name == "__class__") return TypeOf(target);
         if (BuiltinMethod(target, name) is { } method) return method;
-        foreach (var n in NativeAttributes)
-            if (n.TryGetAttr(this, target, name, out var v)) return v;
         throw AttributeError(target, name);
     }
 
@@ -336,8 +332,7 @@ public sealed partial class Interpreter
                     Call(prop.Setter, new Args([inst, value], []));
                     return;
                 }
-                foreach (var n in NativeAttributes)
-                    if (n.TrySetAttr(this, target, name, value)) return;
+                AttributeAssigned?.Invoke(inst, value);
                 inst.Dict[name] = value;
                 return;
             case PyClass cls:
@@ -350,8 +345,6 @@ public sealed partial class Interpreter
                 f.Attributes[name] = value;
                 return;
         }
-        foreach (var n in NativeAttributes)
-            if (n.TrySetAttr(this, target, name, value)) return;
         throw Raise("AttributeError", $"'{TypeName(target)}' object attribute '{name}' is read-only");
     }
 
@@ -382,8 +375,6 @@ public sealed partial class Interpreter
             case PyClass:
                 return target; // typing subscripts such as list[int]
         }
-        foreach (var n in NativeAttributes)
-            if (n.TryGetAttr(this, target, "__getitem__", out var getter)) return Call(getter, new Args([index], []));
         throw TypeError($"'{TypeName(target)}' object is not subscriptable");
     }
 
@@ -480,8 +471,6 @@ public sealed partial class Interpreter
             case PyInstance i when i.Class.Lookup("__next__", out _) is not null: return IterateNext(i);
             case PyInstance i when i.Class.Lookup("__getitem__", out _) is { } g: return IterateGetItem(i, g);
         }
-        foreach (var n in NativeAttributes)
-            if (n.TryGetAttr(this, v, "__iter__", out var iter)) return Iterate(Call(iter, Args.None));
         throw TypeError($"'{TypeName(v)}' object is not iterable");
     }
 
@@ -581,17 +570,10 @@ public sealed partial class Interpreter
             PyModule => "module",
             PyFunction or PyBuiltin => "function",
             PyBoundMethod => "method",
-            _ => NativeTypeName(v),
+            _ => v.GetType().Name,
         };
         if (v is PyInstance inst) return inst.Class;
         return Builtins.Dict.TryGetValue(name, out var c) && c is PyClass pc ? pc : new PyClass(name, [(PyClass)Builtins.Dict["object"]!]);
-    }
-
-    private string NativeTypeName(object v)
-    {
-        foreach (var n in NativeAttributes)
-            if (n.TryGetAttr(this, v, "__class__", out var cls) && cls is PyClass pc) return pc.Name;
-        return v.GetType().Name;
     }
 
     public string Str(object? v) => v switch
@@ -624,8 +606,6 @@ public sealed partial class Interpreter
             case PySet s: return s.Members.Count == 0 ? (s.Frozen ? "frozenset()" : "set()") : (s.Frozen ? "frozenset({" : "{") + string.Join(", ", s.Order.Select(Repr)) + (s.Frozen ? "})" : "}");
             case PyTuple t: return t.Items.Length == 1 ? "(" + Repr(t.Items[0]) + ",)" : "(" + string.Join(", ", t.Items.Select(Repr)) + ")";
         }
-        foreach (var n in NativeAttributes)
-            if (n.TryGetAttr(this, v, "__repr__", out var r) && r is string text) return text;
         return ReprStatic(v);
     }
 

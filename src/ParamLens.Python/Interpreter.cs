@@ -40,8 +40,8 @@ public sealed partial class Interpreter
     public Dictionary<string, PyModule> Modules { get; } = [];
     /// <summary>Built-in modules by name, made on first import.</summary>
     public Dictionary<string, Func<Interpreter, PyModule>> BuiltinModules { get; } = [];
-    /// <summary>Objects that give built-in values their attributes and operators (Keras tensors, layers, …).</summary>
-    public List<INativeAttributes> NativeAttributes { get; } = [];
+    /// <summary>Called when code sets an attribute of an instance (Keras tracks layers assigned to attributes).</summary>
+    public Action<PyInstance, object?>? AttributeAssigned { get; set; }
 
     // ---------- running ----------
 
@@ -752,8 +752,6 @@ public sealed partial class Interpreter
             case PyClass c: return Instantiate(c, args);
             case PyInstance i when i.Class.Lookup("__call__", out _) is { } call: return Call(Bind(call, i, i.Class), args);
             default:
-                foreach (var n in NativeAttributes)
-                    if (n.TryCall(this, function, args, out var result)) return result;
                 throw TypeError($"'{TypeName(function)}' object is not callable");
         }
     }
@@ -856,12 +854,4 @@ public sealed partial class Interpreter
     };
 
     public object? CallMethod(object? target, string name, Args args) => Call(GetAttr(target, name), args);
-}
-
-/// <summary>Gives values the interpreter does not know (Keras objects) their attributes, items and calls.</summary>
-public interface INativeAttributes
-{
-    bool TryGetAttr(Interpreter interpreter, object? target, string name, out object? value);
-    bool TrySetAttr(Interpreter interpreter, object? target, string name, object? value);
-    bool TryCall(Interpreter interpreter, object? target, Args args, out object? result);
 }

@@ -4,6 +4,7 @@ using System.Text;
 
 namespace ParamLens.Python;
 
+/// <summary>The kinds of tokens the lexer produces.</summary>
 public enum TokenKind { Name, Number, String, Op, Newline, Indent, Dedent, End }
 
 /// <summary>One token. Strings keep their decoded text, or for f-strings the raw body the parser splits into parts.</summary>

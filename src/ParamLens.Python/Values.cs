@@ -125,7 +125,9 @@ public sealed class PyProperty(object? getter, object? setter = null)
     public object? Setter { get; set; } = setter;
 }
 
+/// <summary><c>@staticmethod</c>: a function found on a class, never bound.</summary>
 public sealed record PyStaticMethod(object? Function);
+/// <summary><c>@classmethod</c>: a function bound to the class.</summary>
 public sealed record PyClassMethod(object? Function);
 
 /// <summary>A Python class (defined in code, or one of the interpreter's own, such as the exceptions and Keras classes).</summary>

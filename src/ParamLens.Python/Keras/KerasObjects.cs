@@ -2,6 +2,7 @@ using ParamLens.Graph;
 
 namespace ParamLens.Python.Keras;
 
+/// <summary>What a Keras object in interpreted code is: a declared layer, a custom layer, or one of the model styles.</summary>
 public enum KerasKind { Layer, CustomLayer, Functional, Sequential, SubclassedModel }
 
 /// <summary>What the interpreter keeps for a Keras layer or model object: the graph layer behind it (once there is

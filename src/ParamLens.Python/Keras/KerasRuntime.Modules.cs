@@ -6,7 +6,7 @@ using static ParamLens.Python.Operators;
 
 namespace ParamLens.Python.Keras;
 
-public sealed partial class KerasRuntime : INativeAttributes
+public sealed partial class KerasRuntime
 {
     private readonly Dictionary<string, PyModule> _modules = [];
 
@@ -42,7 +42,7 @@ public sealed partial class KerasRuntime : INativeAttributes
         modules["tensorflow"] = _ => BuildTensorflow(keras);
         modules["tensorflow.nn"] = _ => (PyModule)BuildTensorflow(keras).Dict["nn"]!;
         modules["tensorflow.math"] = _ => (PyModule)BuildTensorflow(keras).Dict["math"]!;
-        _py.NativeAttributes.Add(this);
+        _py.AttributeAssigned = Track;
     }
 
     private PyModule Engine()
@@ -338,25 +338,5 @@ public sealed partial class KerasRuntime : INativeAttributes
         tf.Dict["compat"] = compat;
         Fn(tf, "function", a => a.Positional.Count == 1 ? a.Positional[0] : _py.Fn("tf.function.decorator", (_, b) => b.Positional[0]));
         return tf;
-    }
-
-    // ---------- INativeAttributes: attribute tracking ----------
-
-    public bool TryGetAttr(Interpreter interpreter, object? target, string name, out object? value)
-    {
-        value = null;
-        return false;
-    }
-
-    public bool TrySetAttr(Interpreter interpreter, object? target, string name, object? value)
-    {
-        if (target is PyInstance owner) Track(owner, value);
-        return false;
-    }
-
-    public bool TryCall(Interpreter interpreter, object? target, Args args, out object? result)
-    {
-        result = null;
-        return false;
     }
 }
