@@ -73,6 +73,7 @@ public sealed partial class Interpreter
 
     public int CompareValues(object? a, object? b, string op = "<")
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         if (IsNumber(a) && IsNumber(b))
             return a is double || b is double ? ToDouble(a).CompareTo(ToDouble(b)) : ToBig(a).CompareTo(ToBig(b));
         if (a is string s && b is string t) return string.CompareOrdinal(s, t);

@@ -10,6 +10,8 @@ public static class Operators
     public static bool ValueEquals(object? a, object? b)
     {
         if (ReferenceEquals(a, b)) return true;
+        // Nested containers compare recursively: fail cleanly (RecursionError) rather than exhaust the host stack.
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         if (a is null || b is null) return false;
         if (IsNumber(a) && IsNumber(b))
         {

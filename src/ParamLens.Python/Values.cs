@@ -20,6 +20,7 @@ public sealed class PyTuple(object?[] items)
     public override bool Equals(object? obj) => obj is PyTuple t && t.Items.Length == Items.Length && Items.Zip(t.Items).All(p => PyEquality.Instance.Equals(p.First, p.Second));
     public override int GetHashCode()
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         var h = new HashCode();
         foreach (var i in Items) h.Add(PyEquality.Instance.GetHashCode(i));
         return h.ToHashCode();

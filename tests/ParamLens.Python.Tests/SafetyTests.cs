@@ -95,3 +95,15 @@ public class SafetyTests
         Assert.Equal("ImportError", e.Kind);
     }
 }
+
+public class DeepValueTests
+{
+    [Fact]
+    public void Deeply_Nested_Values_Do_Not_Crash_The_Host()
+    {
+        // Either the comparison completes on the interpreter's own large stack, or it stops with a clear error.
+        var run = Py.Run("x = []\ny = []\nfor i in range(300000):\n    x = [x]\n    y = [y]\nprint(x == y)\n", limits: new Limits { MaxSteps = 50_000_000, MaxTime = TimeSpan.FromSeconds(60) });
+        if (run.StoppedBy is { } e) Assert.True(e.Kind is "RecursionError" or "LimitError", e.Message);
+        else Assert.Equal("True\n", run.Printed);
+    }
+}
