@@ -93,7 +93,14 @@ public sealed partial class KerasRuntime
     };
 
     /// <summary>A Python value as config JSON (what a Keras config would hold).</summary>
-    public JsonNode? ToJson(object? value) => RuntimeHelpersGuard() ? null : value switch
+    public JsonNode? ToJson(object? value)
+    {
+        // Deeply nested config values fail cleanly (RecursionError) instead of exhausting the host stack.
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        return ToJsonValue(value);
+    }
+
+    private JsonNode? ToJsonValue(object? value) => value switch
     {
         null => null,
         bool b => JsonValue.Create(b),
@@ -110,13 +117,6 @@ public sealed partial class KerasRuntime
         PyInstance { Native: ArrayShape } => throw Error("a numpy array cannot go into a layer config (this interpreter knows array shapes, not values)"),
         _ => JsonValue.Create(_py.Str(value)),
     };
-
-    /// <summary>Deeply nested config values fail cleanly instead of exhausting the host stack; always false.</summary>
-    private static bool RuntimeHelpersGuard()
-    {
-        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
-        return false;
-    }
 
     private object? FromJson(JsonNode? node) => node switch
     {
