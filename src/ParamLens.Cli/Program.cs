@@ -33,7 +33,7 @@ public static class Cli
         var summary = new Command("summary", "Print the table Keras model.summary() prints, byte for byte")
         {
             model, style, lineLength, columns, expandNested, showTrainable, layerRange, kerasVersion, summaryFormat,
-            python.SearchPaths, python.InputShape, python.ModelName,
+            python.SearchPaths, python.InputShape, python.ModelName, python.CallArguments,
         };
         summary.SetAction(parse => Guard(stderr, parse.GetValue(model)!, () =>
         {
@@ -64,7 +64,7 @@ public static class Cli
         explainFormat.AcceptOnlyFromAmong("text", "markdown", "json");
         var explain = new Command("explain", "Explain every shape and parameter: formulas, trainable or not and why, totals reconciled")
         {
-            model, layer, explainFormat, kerasVersion, python.SearchPaths, python.InputShape, python.ModelName,
+            model, layer, explainFormat, kerasVersion, python.SearchPaths, python.InputShape, python.ModelName, python.CallArguments,
         };
         explain.SetAction(parse => Guard(stderr, parse.GetValue(model)!, () =>
         {
@@ -171,7 +171,8 @@ public sealed class PythonOptions
 {
     public Option<string[]> SearchPaths { get; } = new("--path") { Description = "Python source: another folder to import modules and packages from (repeatable)" };
     public Option<string?> InputShape { get; } = new("--input-shape") { Description = "Python source: build unbuilt models (subclassed, Sequential without input shape) for this input shape, e.g. 28,28,1" };
-    public Option<string?> ModelName { get; } = new("--model") { Description = "Python source: report only this model (a variable name or a Keras model name)" };
+    public Option<string?> ModelName { get; } = new("--model") { Description = "Python source: report only this model (a variable, a Keras model name, or a function of the script to call)" };
+    public Option<string?> CallArguments { get; } = new("--args") { Description = "Python source: arguments for the --model function, written as Python, e.g. \"(32, 32, 3), num_classes=10\"" };
 
     /// <summary>The outcome of a run: the models to report, and the text the code printed when it printed summaries.</summary>
     public sealed record Outcome(IReadOnlyList<Model> Models, string Printed, bool PrintedSummaries);
@@ -212,8 +213,11 @@ public sealed class PythonOptions
             if (!IsPython(path)) return null;
             (source, file, folder) = (File.ReadAllText(path), path, Path.GetDirectoryName(Path.GetFullPath(path)));
         }
+        var name = parse.GetValue(ModelName);
+        var arguments = parse.GetValue(CallArguments);
         var options = new PythonRunOptions
         {
+            Call = name is not null && (arguments is not null || DefinesFunction(source, name)) ? (name, arguments ?? "") : null,
             Version = version,
             SearchPaths = parse.GetValue(SearchPaths) ?? [],
             InputShape = parse.GetValue(InputShape) is { } shape ? ParseShape(shape) : null,
@@ -226,11 +230,14 @@ public sealed class PythonOptions
             stderr.WriteLine($"paramlens: note: {file} stopped before its end:\n{stop.Message}");
             stderr.WriteLine($"paramlens: using the model(s) built before that point");
         }
-        var name = parse.GetValue(ModelName);
         IReadOnlyList<Model> models = name is not null ? [run.Pick(name)] : run.Reported;
         if (models.Count == 0) throw new ModelException($"{file}: the code built no Keras model");
         return new Outcome(models, run.Printed, run.Summaries.Count > 0 && name is null);
     }
+
+    /// <summary>Whether the script defines a top-level function of this name (then --model calls it).</summary>
+    private static bool DefinesFunction(string source, string name) =>
+        source.Split('\n').Any(line => line.StartsWith($"def {name}(", StringComparison.Ordinal));
 
     private static long?[] ParseShape(string text)
     {

@@ -18,6 +18,9 @@ public sealed record PythonRunOptions
     /// <summary>The printer settings a <c>model.summary()</c> call starts from (its own arguments win).</summary>
     public SummaryOptions Summary { get; init; } = new();
     public Limits Limits { get; init; } = new();
+    /// <summary>After the script: call this global function of it (<c>--model NAME</c>) with these arguments, written as
+    /// Python (<c>--args "(32, 32, 3), num_classes=10"</c>); its result is the model reported.</summary>
+    public (string Function, string Arguments)? Call { get; init; }
 }
 
 /// <summary>What running a Python file produced.</summary>
@@ -39,9 +42,13 @@ public sealed class PythonRun
     public IReadOnlyList<Model> Reported =>
         Summaries.Count > 0 ? Summaries.Select(s => s.Model).Distinct().ToList() : TopLevelModels;
 
-    /// <summary>The model a variable or Keras model name designates.</summary>
+    /// <summary>The model the function named by <see cref="PythonRunOptions.Call"/> returned.</summary>
+    public Model? CallResult { get; init; }
+
+    /// <summary>The model a variable, a called function or a Keras model name designates.</summary>
     public Model Pick(string name) =>
-        Variables.TryGetValue(name, out var byVariable) ? byVariable
+        CallResult is { } called ? called
+        : Variables.TryGetValue(name, out var byVariable) ? byVariable
         : Models.FirstOrDefault(m => m.Name == name)
         ?? throw new ModelException($"no model named '{name}' (variables: {string.Join(", ", Variables.Keys)}; models: {string.Join(", ", Models.Select(m => m.Name))})");
 }
@@ -109,6 +116,9 @@ public static class PythonModelSource
             main = interpreter.Modules.GetValueOrDefault("__main__");
         }
         var globals = main?.Dict ?? [];
+        Model? callResult = null;
+        if (options.Call is var (function, arguments) && stopped is null)
+            callResult = CallFunction(interpreter, keras, globals, function, arguments);
         try { keras.BuildPendingSequentials(globals.Values); }
         catch (ModelException) when (stopped is not null) { } // the run already stopped with an error: that one is reported
         if (options.InputShape is { } shape && stopped is null)
@@ -132,7 +142,23 @@ public static class PythonModelSource
             Variables = variables,
             Printed = printed.ToString(),
             StoppedBy = stopped,
+            CallResult = callResult,
         };
+    }
+
+    /// <summary>Calls a function of the script in the sandbox and returns the model it built.</summary>
+    private static Model CallFunction(Interpreter interpreter, KerasRuntime keras, Dictionary<string, object?> globals, string function, string arguments)
+    {
+        if (!globals.TryGetValue(function, out var target) || target is not (PyFunction or PyBuiltin or PyClass))
+            throw new ModelException($"--model {function}: the script has no function of that name to call");
+        var caller = new PyModule("__call__", "<--args>");
+        foreach (var (name, value) in globals) caller.Dict[name] = value;
+        interpreter.RunModule(caller, $"__result__ = {function}({arguments})\n");
+        var result = caller.Dict["__result__"];
+        if (result is PyInstance { Native: KerasObject { Kind: KerasKind.Sequential } } sequential) keras.BuildPendingSequentials([sequential]);
+        return result is PyInstance { Native: KerasObject { Core: Model { IsBuilt: true } model } }
+            ? model
+            : throw new ModelException($"--model {function}: the function returned {interpreter.TypeName(result)}, not a built Keras model");
     }
 
     /// <summary>A summary as the code asked for it: the call's own arguments over the command line's settings.</summary>

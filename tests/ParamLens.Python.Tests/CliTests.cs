@@ -116,4 +116,22 @@ public sealed class CliTests : IDisposable
         Assert.True(code == 0, err);
         Assert.Equal(2 * 3 + 3, JsonNode.Parse(output)!["total_params"]!.GetValue<long>());
     }
+
+    [Fact]
+    public void Model_Names_A_Function_To_Call_With_Args()
+    {
+        var path = Write("factory.py", """
+            import keras
+            def build_model(input_shape, num_classes=2):
+                inp = keras.Input(input_shape)
+                x = keras.layers.Flatten()(inp)
+                return keras.Model(inp, keras.layers.Dense(num_classes)(x), name='factory')
+            """);
+        var (code, output, err) = Run("summary", path, "--format", "json", "--model", "build_model", "--args", "(4, 4, 2), num_classes=10");
+        Assert.True(code == 0, err);
+        Assert.Equal(4 * 4 * 2 * 10 + 10, JsonNode.Parse(output)!["total_params"]!.GetValue<long>());
+        var (code2, _, err2) = Run("summary", path, "--model", "build_model");
+        Assert.Equal(1, code2);
+        Assert.Contains("missing required argument: 'input_shape'", err2);
+    }
 }
