@@ -192,3 +192,18 @@ public class ProgramTests
         Assert.Equal("relu", run.Models[0].Layers[0].Config!.String("activation"));
     }
 }
+
+public class LayerArgumentTests
+{
+    [Fact]
+    public void Positional_Order_Follows_The_Keras_Version()
+    {
+        // Keras 3: Conv2D(filters, kernel_size, strides, padding, data_format, dilation_rate, groups, activation, …)
+        Assert.Equal("groups", Keras.LayerArguments.For("Conv2D", Graph.KerasVersion.Keras3)[6]);
+        // Keras 2.2.4: no groups, so the seventh is activation
+        Assert.Equal("activation", Keras.LayerArguments.For("Conv2D", Graph.KerasVersion.Parse("2.2.4"))[6]);
+        // Keras 2 Conv2DTranspose has output_padding after padding; Keras 3 does not
+        Assert.Equal("output_padding", Keras.LayerArguments.For("Conv2DTranspose", Graph.KerasVersion.Keras2)[4]);
+        Assert.Equal("data_format", Keras.LayerArguments.For("Conv2DTranspose", Graph.KerasVersion.Keras3)[4]);
+    }
+}

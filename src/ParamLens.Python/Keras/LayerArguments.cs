@@ -10,7 +10,11 @@ namespace ParamLens.Python.Keras;
 public static class LayerArguments
 {
     private static readonly string[] Conv = ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "groups", "activation", "use_bias"];
+    /// <summary>Standalone Keras 2.0–2.3 convolutions have no <c>groups</c>.</summary>
+    private static readonly string[] StandaloneConv = ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias"];
+    /// <summary>Keras 2 transposed convolutions take <c>output_padding</c> after <c>padding</c>; Keras 3's do not.</summary>
     private static readonly string[] ConvTranspose = ["filters", "kernel_size", "strides", "padding", "output_padding", "data_format", "dilation_rate", "activation", "use_bias"];
+    private static readonly string[] Keras3ConvTranspose = ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias"];
     private static readonly string[] Pool = ["pool_size", "strides", "padding", "data_format"];
     private static readonly string[] GlobalPool = ["data_format", "keepdims"];
     private static readonly string[] Recurrent = ["units", "activation", "recurrent_activation", "use_bias"];
@@ -100,11 +104,13 @@ public static class LayerArguments
         return t;
     }
 
-    /// <summary>The config keys the positional arguments of <paramref name="className"/> fill, in order. LeakyReLU's
-    /// single parameter is <c>negative_slope</c> in Keras 3 and <c>alpha</c> before.</summary>
+    /// <summary>The config keys the positional arguments of <paramref name="className"/> fill, in order, for the Keras
+    /// version emulated (LeakyReLU's parameter is <c>negative_slope</c> in Keras 3 and <c>alpha</c> before).</summary>
     public static IReadOnlyList<string> For(string className, KerasVersion version) => className switch
     {
         "LeakyReLU" => [version.IsKeras3 ? "negative_slope" : "alpha"],
+        _ when Table.TryGetValue(className, out var keys) && keys == Conv && version.IsStandalone => StandaloneConv,
+        _ when Table.TryGetValue(className, out var keys) && keys == ConvTranspose && version.IsKeras3 => Keras3ConvTranspose,
         _ => Table.TryGetValue(className, out var keys) ? keys : [],
     };
 
