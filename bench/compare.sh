@@ -43,3 +43,13 @@ for cfg in resnet50 vgg16_sequential deep_dense_2000 transformer_24 dense_100b; 
   tool=paramlens measure "$cfg" "$work/paramlens/paramlens" summary "$f" --style keras2
   tool=tfjs measure "$cfg" node --max-old-space-size=8192 "$work/oracle/oracle.js" "$f" --no-weights
 done
+# The timings only count if the answers are right: ParamLens' totals against the figures Keras reports.
+for cfg in resnet50 vgg16_sequential deep_dense_2000 transformer_24; do
+  "$work/paramlens/paramlens" summary "$work/big/$cfg.json" --format json > "$work/$cfg.out.json"
+  node -e '
+    const [out, expected, name] = process.argv.slice(1);
+    const got = require(out), want = require(expected)[name];
+    const same = got.total_params === want.total && got.trainable_params === want.trainable && got.non_trainable_params === want.non_trainable;
+    console.log(`${name.padEnd(26)} totals ${got.total_params}/${got.trainable_params}/${got.non_trainable_params} ${same ? "agree with Keras" : "DIFFER from Keras " + JSON.stringify(want)}`);
+    process.exitCode = same ? 0 : 1;' "$work/$cfg.out.json" "$work/big/expected_totals.json" "$cfg"
+done

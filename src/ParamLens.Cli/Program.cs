@@ -4,6 +4,7 @@ using ParamLens.Accounting;
 using ParamLens.Formats;
 using ParamLens.Graph;
 using ParamLens.Printed;
+using ParamLens.Python;
 using ParamLens.Rendering;
 
 Console.OutputEncoding = System.Text.Encoding.UTF8;
@@ -16,7 +17,8 @@ public static class Cli
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var model = new Argument<string>("model") { Description = "A Keras model file: .keras archive, legacy .h5, Keras JSON config or TensorFlow.js model.json; - reads stdin" };
+        var model = new Argument<string>("model") { Description = "A Keras model: .keras archive, legacy .h5, Keras JSON config, TensorFlow.js model.json, Python source that builds it, or a printed model.summary(); - reads stdin" };
+        var python = new PythonOptions();
         var kerasVersion = new Option<string?>("--keras-version") { Description = "Emulate this Keras version's printer and names (e.g. 2.2.4, 2.11, 3.4)" };
         var weights = new Option<string?>("--weights") { Description = "The weights file of a bare config (Keras 2 save_weights .h5 or Keras 3 .weights.h5), to check against" };
 
@@ -33,6 +35,7 @@ public static class Cli
         var summary = new Command("summary", "Print the table Keras model.summary() prints, byte for byte")
         {
             model, style, lineLength, columns, expandNested, showTrainable, layerRange, kerasVersion, summaryFormat, weights,
+            python.SearchPaths, python.InputShape, python.ModelName, python.CallArguments,
         };
         summary.SetAction(parse => Guard(stderr, parse.GetValue(model)!, () =>
         {
@@ -46,23 +49,19 @@ public static class Cli
                     stdout.Write(PrintedExplanationRenderer.Json([printed]));
                     return Ok;
                 }
-                var models = LoadNotingDisagreements(path, source, version, parse.GetValue(weights), stderr);
+                var options = SummaryOptionsFrom(parse, style, lineLength, columns, expandNested, showTrainable, layerRange, version);
+                var run = python.Run(parse, path, source, version, options, stderr);
+                var models = run?.Models ?? LoadNotingDisagreements(path, source, version, parse.GetValue(weights), stderr);
                 if (parse.GetValue(summaryFormat) == "json")
                 {
                     stdout.Write(JsonReport.Render(models.Select(m => Explanation.Of(ModelAccount.Of(m))).ToArray()));
                     return Ok;
                 }
-                var range = parse.GetValue(layerRange);
-                var options = new SummaryOptions
+                if (run is { PrintedSummaries: true })
                 {
-                    Style = parse.GetValue(style) == "keras2" ? SummaryStyle.Keras2 : SummaryStyle.Keras3,
-                    LineLength = parse.GetValue(lineLength),
-                    TerminalColumns = parse.GetValue(columns) ?? TerminalColumns(),
-                    ExpandNested = parse.GetValue(expandNested),
-                    ShowTrainable = parse.GetValue(showTrainable),
-                    LayerRange = range is { Length: 2 } ? (range[0], range[1]) : null,
-                    KerasVersion = version,
-                };
+                    stdout.Write(run.Printed); // the summaries the code printed, as Keras prints them, among its own output
+                    return Ok;
+                }
                 foreach (var m in models)
                 {
                     var account = ModelAccount.Of(m);
@@ -77,7 +76,7 @@ public static class Cli
         explainFormat.AcceptOnlyFromAmong("text", "markdown", "json");
         var explain = new Command("explain", "Explain every shape and parameter: formulas, trainable or not and why, totals reconciled")
         {
-            model, layer, explainFormat, kerasVersion, weights,
+            model, layer, explainFormat, kerasVersion, weights, python.SearchPaths, python.InputShape, python.ModelName, python.CallArguments,
         };
         explain.SetAction(parse => Guard(stderr, parse.GetValue(model)!, () =>
         {
@@ -89,7 +88,9 @@ public static class Cli
                     stdout.Write(PrintedExplanationRenderer.Render(printed, parse.GetValue(explainFormat)!, parse.GetValue(layer)));
                     return Ok;
                 }
-                var models = LoadNotingDisagreements(path, source, ParseVersion(parse.GetValue(kerasVersion)), parse.GetValue(weights), stderr);
+                var version = ParseVersion(parse.GetValue(kerasVersion));
+                var models = python.Run(parse, path, source, version, new SummaryOptions { KerasVersion = version }, TextWriter.Null)?.Models
+                    ?? LoadNotingDisagreements(path, source, version, parse.GetValue(weights), stderr);
                 var explanations = models.Select(m => Explanation.Of(ModelAccount.Of(m))).ToArray();
                 var only = parse.GetValue(layer);
                 switch (parse.GetValue(explainFormat))
@@ -183,6 +184,26 @@ public static class Cli
         return [file.Model];
     }
 
+    /// <summary>The summary settings from the command line. With Python source and no explicit --style, the style follows
+    /// the emulated Keras version (a Keras 2 run prints the Keras 2 table).</summary>
+    private static SummaryOptions SummaryOptionsFrom(ParseResult parse, Option<string> style, Option<int?> lineLength, Option<int?> columns,
+        Option<bool> expandNested, Option<bool> showTrainable, Option<string[]> layerRange, KerasVersion? version)
+    {
+        var range = parse.GetValue(layerRange);
+        var styleGiven = parse.GetResult(style) is { Implicit: false };
+        var keras2 = styleGiven ? parse.GetValue(style) == "keras2" : version is { IsKeras3: false } && PythonOptions.IsPython(parse.GetValue<string>("model"));
+        return new SummaryOptions
+        {
+            Style = keras2 ? SummaryStyle.Keras2 : SummaryStyle.Keras3,
+            LineLength = parse.GetValue(lineLength),
+            TerminalColumns = parse.GetValue(columns) ?? TerminalColumns(),
+            ExpandNested = parse.GetValue(expandNested),
+            ShowTrainable = parse.GetValue(showTrainable),
+            LayerRange = range is { Length: 2 } ? (range[0], range[1]) : null,
+            KerasVersion = version,
+        };
+    }
+
     private static KerasVersion? ParseVersion(string? text)
     {
         if (text is null) return null;
@@ -190,6 +211,6 @@ public static class Cli
         catch (ModelException e) { throw new UsageException($"--keras-version: {e.Message}"); }
     }
 
-    private static int TerminalColumns() =>
+    internal static int TerminalColumns() =>
         int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var c) && c > 0 ? c : 80;
 }

@@ -1,0 +1,32 @@
+using ParamLens.Graph;
+
+namespace ParamLens.Python.Keras;
+
+/// <summary>What a Keras object in interpreted code is: a declared layer, a custom layer, or one of the model styles.</summary>
+public enum KerasKind { Layer, CustomLayer, Functional, Sequential, SubclassedModel }
+
+/// <summary>What the interpreter keeps for a Keras layer or model object: the graph layer behind it (once there is
+/// one) and what Python code set on it before that.</summary>
+public sealed class KerasObject(KerasKind kind, string name)
+{
+    public KerasKind Kind { get; } = kind;
+    public string Name { get; set; } = name;
+    /// <summary>The graph layer or model; for Sequential and subclassed models, made when first needed.</summary>
+    public Layer? Core { get; set; }
+    /// <summary><c>input_shape=</c> given to a layer (without the batch axis), for a Sequential's first layer.</summary>
+    public long?[]? InputShape { get; set; }
+    public long? BatchSize { get; set; }
+    /// <summary>Sequential: its layers in order.</summary>
+    public List<Python.PyInstance> SequentialLayers { get; } = [];
+    /// <summary>Subclassed models and layers: layers assigned to attributes, in assignment order.</summary>
+    public List<Python.PyInstance> Tracked { get; } = [];
+    public bool? Trainable { get; set; }
+    /// <summary>The Python class name shown as the class of a subclassed model or layer.</summary>
+    public string? ClassName { get; set; }
+}
+
+/// <summary>The arguments of one <c>model.summary(...)</c> call.</summary>
+public sealed record SummaryArguments(int? LineLength = null, bool ExpandNested = false, bool ShowTrainable = false, (string Start, string End)? LayerRange = null);
+
+/// <summary>A <c>model.summary()</c> the code asked for, with its arguments and the line that asked.</summary>
+public sealed record SummaryRequest(Model Model, SummaryArguments Arguments, SourcePos At);

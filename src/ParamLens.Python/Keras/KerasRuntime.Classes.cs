@@ -1,0 +1,154 @@
+using System.Numerics;
+using System.Text.Json.Nodes;
+using ParamLens.Accounting;
+using ParamLens.Graph;
+using static ParamLens.Python.Operators;
+
+namespace ParamLens.Python.Keras;
+
+public sealed partial class KerasRuntime
+{
+    private void DefineTensorClass()
+    {
+        var t = TensorClass.Dict;
+        KerasTensor Of(PyInstance p) => (KerasTensor)p.Native!;
+        t["shape"] = Property("shape", p => ShapeTuple(Of(p).Shape));
+        t["dtype"] = Property("dtype", _ => "float32");
+        t["ndim"] = Property("ndim", p => new BigInteger(Of(p).Shape.Rank));
+        t["name"] = Property("name", p => Of(p).Node.Layer.Name);
+        t["__repr__"] = Method("KerasTensor.__repr__", (p, _) => $"<KerasTensor shape={Interpreter.ReprStatic(ShapeTuple(Of(p).Shape))}, dtype=float32, name={Of(p).Node.Layer.Name}>");
+        t["__hash__"] = Method("KerasTensor.__hash__", (p, _) => new BigInteger(p.GetHashCode()));
+        foreach (var (op, layer) in new[] { ("add", "Add"), ("sub", "Subtract"), ("mul", "Multiply") })
+        {
+            t[$"__{op}__"] = Method($"KerasTensor.__{op}__", (p, a) => TensorOp(layer, [p, a.Positional[0]]));
+            t[$"__r{op}__"] = Method($"KerasTensor.__r{op}__", (p, a) => TensorOp(layer, [a.Positional[0], p]));
+        }
+        foreach (var op in new[] { "truediv", "rtruediv", "pow", "matmul", "neg", "getitem" })
+            t[$"__{op}__"] = Method($"KerasTensor.__{op}__", (_, _) => throw _py.Raise("NotImplementedError",
+                $"this tensor operation ({op}) has no layer declaration in ParamLens yet; build the graph from layers"));
+    }
+
+    /// <summary><c>x + y</c> on tensors: the merge layer Keras records for it.</summary>
+    private object? TensorOp(string className, object?[] operands)
+    {
+        if (operands.Any(o => o is not PyInstance { Native: KerasTensor }))
+            throw _py.Raise("NotImplementedError", $"{className} between a Keras tensor and a plain number is not supported yet (only tensor-tensor operations become layers)");
+        return CallLayer(NewLayer(className, Args.None), new Args([new PyList([.. operands])], []));
+    }
+
+    private void DefineLayerClass()
+    {
+        var d = LayerClass.Dict;
+        d["__init__"] = Method("Layer.__init__", LayerInit);
+        d["__call__"] = Method("Layer.__call__", CallLayer);
+        d["call"] = Method("Layer.call", (p, _) => throw _py.Raise("NotImplementedError", $"{p.Class.Name} must define call()"));
+        d["build"] = Method("Layer.build", (p, a) => null);
+        d["__repr__"] = Method("Layer.__repr__", (p, _) => $"<{p.Class.Name} name={State(p).Name}, built={(State(p).Core?.IsBuilt == true ? "True" : "False")}>");
+        d["name"] = Property("name", p => State(p).Name);
+        d["trainable"] = Property("trainable", p => State(p).Core?.Trainable ?? State(p).Trainable ?? true, (p, v) =>
+        {
+            var state = State(p);
+            state.Trainable = _py.Truthy(v);
+            if (state.Core is { } core) core.Trainable = state.Trainable.Value;
+        });
+        d["built"] = Property("built", p => State(p).Core?.IsBuilt ?? false);
+        d["dtype"] = Property("dtype", p => State(p).Core?.DtypePolicy ?? "float32");
+        d["output"] = Property("output", p => TensorResult(FirstNode(p, "output").Outputs));
+        d["input"] = Property("input", p => FirstNode(p, "input") is { IsInput: true } n ? TensorResult(n.Outputs) : TensorResult(FirstNode(p, "input").Inputs));
+        d["output_shape"] = Property("output_shape", p => ShapeResult(FirstNode(p, "output_shape").Outputs));
+        d["input_shape"] = Property("input_shape", p => FirstNode(p, "input_shape") is { IsInput: true } n ? ShapeResult(n.Outputs) : ShapeResult(FirstNode(p, "input_shape").Inputs));
+        d["weights"] = Property("weights", p => WeightList(p, null));
+        d["trainable_weights"] = Property("trainable_weights", p => WeightList(p, true));
+        d["non_trainable_weights"] = Property("non_trainable_weights", p => WeightList(p, false));
+        d["variables"] = d["weights"];
+        d["trainable_variables"] = d["trainable_weights"];
+        d["count_params"] = Method("Layer.count_params", (p, _) => new BigInteger(WeightsOf(p, "count its parameters").Sum(w => w.Weight.Count)));
+        d["get_config"] = Method("Layer.get_config", (p, _) => State(p).Core?.Config is { } c ? FromJsonObject((JsonObject)c.Values.DeepClone()) : new PyDict());
+        d["add_weight"] = Method("Layer.add_weight", (p, _) => throw _py.Raise("NotImplementedError",
+            $"{p.Class.Name}.add_weight: layers that create their own weights are not supported yet; compose built-in layers instead"));
+        d["compute_output_shape"] = Method("Layer.compute_output_shape", (p, a) => throw _py.Raise("NotImplementedError", "compute_output_shape is not supported"));
+        d["get_weights"] = Method("Layer.get_weights", (p, _) => throw _py.Raise("NotImplementedError", "weight values do not exist here: ParamLens knows weight shapes, not values"));
+        d["set_weights"] = d["get_weights"];
+        d["get_layer"] = Method("Model.get_layer", GetLayer);
+    }
+
+    /// <summary>Each weight of a layer or model, once (shared weights count once), and whether it is trainable there.</summary>
+    private IReadOnlyList<(Weight Weight, bool Trainable)> WeightsOf(PyInstance p, string action)
+    {
+        var state = State(p);
+        if (state.Kind is KerasKind.Sequential or KerasKind.Functional or KerasKind.SubclassedModel)
+            return ModelAccount.Of(BuiltModel(p, action)).Weights.Select(w => (w.Weight, w.Trainable)).ToList();
+        var core = state.Core;
+        if (core is null || !core.IsBuilt) throw Error($"layer '{state.Name}' is not built yet (call it on a tensor first), so it cannot {action}");
+        if (core is Model m) return ModelAccount.Of(m).Weights.Select(w => (w.Weight, w.Trainable)).ToList();
+        return core.AllWeights.Distinct().Select(w => (w, core.Trainable && w.Spec.Trainable)).ToList();
+    }
+
+    private PyList WeightList(PyInstance p, bool? trainable) =>
+        new(WeightsOf(p, "list its weights").Where(w => trainable is null || w.Trainable == trainable).Select(w =>
+        {
+            var v = new PyInstance(WeightClass);
+            v.Dict["name"] = w.Weight.Name;
+            v.Dict["shape"] = ShapeTuple(w.Weight.Shape);
+            v.Dict["trainable"] = w.Trainable;
+            v.Dict["dtype"] = w.Weight.DType;
+            return (object?)v;
+        }).ToList());
+
+    private Node FirstNode(PyInstance p, string what)
+    {
+        var state = State(p);
+        var core = state.Kind == KerasKind.Sequential ? SequentialModel(p) : state.Core;
+        if (core is Model { Kind: ModelKind.Functional or ModelKind.Sequential, IsBuilt: true } m && m.InboundNodes.Count == 0)
+            return what.StartsWith("input", StringComparison.Ordinal) ? m.Inputs[0].Node : m.Outputs[0].Node;
+        if (core is null || core.InboundNodes.Count == 0) throw _py.Raise("AttributeError", $"layer '{state.Name}' has no {what}: it has not been called yet");
+        return core.InboundNodes[0];
+    }
+
+    private object ShapeResult(IReadOnlyList<KerasTensor> tensors) =>
+        tensors.Count == 1 ? ShapeTuple(tensors[0].Shape) : new PyList(tensors.Select(t => (object?)ShapeTuple(t.Shape)).ToList());
+
+    private object? GetLayer(PyInstance self, Args args)
+    {
+        var layers = _py.ToList(LayersOf(self));
+        if (args.Get(0, "name") is string name)
+            return layers.FirstOrDefault(l => State(l).Name == name) ?? throw _py.ValueError($"No such layer: {name}. Existing layers are: {string.Join(", ", layers.Select(l => State(l).Name))}.");
+        if (args.Get(1, "index") is { } index) return _py.GetItem(new PyList(layers), index);
+        throw _py.ValueError("Provide either a layer name or layer index at `get_layer`.");
+    }
+
+    private void DefineModelClass()
+    {
+        var d = ModelClass.Dict;
+        d["__init__"] = Method("Model.__init__", ModelInit);
+        d["summary"] = Method("Model.summary", Summary);
+        d["layers"] = Property("layers", LayersOf);
+        d["inputs"] = Property("inputs", p => new PyList(BuiltModel(p, "list its inputs").Inputs.Select(t => (object?)Tensor(t)).ToList()));
+        d["outputs"] = Property("outputs", p => new PyList(BuiltModel(p, "list its outputs").Outputs.Select(t => (object?)Tensor(t)).ToList()));
+        d["build"] = Method("Model.build", (p, a) =>
+        {
+            var shape = a.Get(0, "input_shape") ?? throw _py.TypeError("build() needs input_shape");
+            if (shape is PyList l && l.Items.Count > 0 && l.Items[0] is PyTuple or PyList)
+                throw _py.Raise("NotImplementedError", "build() with several input shapes is not supported; call the model on keras.Input tensors");
+            Build(p, Dims(shape, "build(input_shape)"));
+            return null;
+        });
+        d["compile"] = Method("Model.compile", (_, _) => null);
+        foreach (var name in new[] { "fit", "fit_generator", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch" })
+            d[name] = Method("Model." + name, (p, _) => throw _py.Raise("NotImplementedError", $"model.{name}() needs data and computation; ParamLens only builds the model (its summary was taken before this line)"));
+        foreach (var name in new[] { "save", "save_weights", "load_weights", "export" })
+            d[name] = Method("Model." + name, (_, _) => throw new SandboxRefusal($"model.{name}() is not available: interpreted code cannot read or write files"));
+        d["to_json"] = Method("Model.to_json", (p, _) => throw _py.Raise("NotImplementedError", "to_json() is not supported"));
+
+        SequentialClass.Dict["add"] = Method("Sequential.add", (p, a) => { AddToSequential(p, a.Positional[0]); return null; });
+        SequentialClass.Dict["pop"] = Method("Sequential.pop", (p, _) =>
+        {
+            var state = State(p);
+            if (state.Core is { IsBuilt: true }) throw Error("pop() after the model was built is not supported");
+            state.Core = null;
+            var last = state.SequentialLayers[^1];
+            state.SequentialLayers.RemoveAt(state.SequentialLayers.Count - 1);
+            return last;
+        });
+    }
+}

@@ -1,0 +1,177 @@
+using System.Text;
+using ParamLens.Graph;
+using ParamLens.Python.Keras;
+using ParamLens.Rendering;
+
+namespace ParamLens.Python;
+
+/// <summary>How to run a model-building Python file.</summary>
+public sealed record PythonRunOptions
+{
+    /// <summary>The Keras version emulated (names, defaults, summary printer); Keras 3 when null.</summary>
+    public KerasVersion? Version { get; init; }
+    /// <summary>Extra folders to import modules and packages from (after the script's own folder).</summary>
+    public IReadOnlyList<string> SearchPaths { get; init; } = [];
+    /// <summary>Builds every model left unbuilt (subclassed, or Sequential without an input shape) for inputs of this
+    /// shape (without the batch axis).</summary>
+    public long?[]? InputShape { get; init; }
+    /// <summary>The printer settings a <c>model.summary()</c> call starts from (its own arguments win).</summary>
+    public SummaryOptions Summary { get; init; } = new();
+    public Limits Limits { get; init; } = new();
+    /// <summary>After the script: call this global function of it (<c>--model NAME</c>) with these arguments, written as
+    /// Python (<c>--args "(32, 32, 3), num_classes=10"</c>); its result is the model reported.</summary>
+    public (string Function, string Arguments)? Call { get; init; }
+}
+
+/// <summary>What running a Python file produced.</summary>
+public sealed class PythonRun
+{
+    /// <summary>Every model built, in order.</summary>
+    public required IReadOnlyList<Model> Models { get; init; }
+    /// <summary>Models the code built that are not part of another model it built, in order.</summary>
+    public required IReadOnlyList<Model> TopLevelModels { get; init; }
+    public required IReadOnlyList<SummaryRequest> Summaries { get; init; }
+    /// <summary>Global variables of the script that hold models, by variable name.</summary>
+    public required IReadOnlyDictionary<string, Model> Variables { get; init; }
+    /// <summary>What the code printed (its <c>print</c> calls and summaries), in order.</summary>
+    public required string Printed { get; init; }
+    /// <summary>The error that stopped the code before its end, if any.</summary>
+    public PythonError? StoppedBy { get; init; }
+
+    /// <summary>The models to report: those whose summary the code printed (each once), else every top-level model.</summary>
+    public IReadOnlyList<Model> Reported =>
+        Summaries.Count > 0 ? Summaries.Select(s => s.Model).Distinct().ToList() : TopLevelModels;
+
+    /// <summary>The model the function named by <see cref="PythonRunOptions.Call"/> returned.</summary>
+    public Model? CallResult { get; init; }
+
+    /// <summary>The model a variable, a called function or a Keras model name designates.</summary>
+    public Model Pick(string name) =>
+        CallResult is { } called ? called
+        : Variables.TryGetValue(name, out var byVariable) ? byVariable
+        : Models.FirstOrDefault(m => m.Name == name)
+        ?? throw new ModelException($"no model named '{name}' (variables: {string.Join(", ", Variables.Keys)}; models: {string.Join(", ", Models.Select(m => m.Name))})");
+}
+
+/// <summary>Runs Keras model-building Python source in the sandboxed interpreter and collects the models it builds.</summary>
+public static class PythonModelSource
+{
+    /// <summary>Host stack for the interpreter thread: deep enough for the call-depth limit with room to spare.</summary>
+    private const int StackBytes = 512 * 1024 * 1024;
+
+    /// <summary>Python source, judged by name (<c>.py</c>) or content: text that is not JSON and parses as Python.</summary>
+    public static bool LooksLikePython(string? fileName, byte[] content)
+    {
+        if (fileName is not null && fileName.EndsWith(".py", StringComparison.OrdinalIgnoreCase)) return true;
+        if (content.Length == 0 || content.AsSpan().IndexOf((byte)0) >= 0) return false;
+        var text = Encoding.UTF8.GetString(content).TrimStart('\uFEFF');
+        if (text.TrimStart().StartsWith('{') || text.TrimStart().StartsWith('[')) return false;
+        try
+        {
+            Parser.ParseModule(text, fileName ?? "<stdin>");
+            return true;
+        }
+        catch (PythonError) { return false; }
+    }
+
+    public static PythonRun RunFile(string path, PythonRunOptions options)
+    {
+        var full = Path.GetFullPath(path);
+        return Run(File.ReadAllText(full), path, Path.GetDirectoryName(full), options);
+    }
+
+    /// <summary>Runs <paramref name="source"/> as <c>__main__</c>; <paramref name="scriptDir"/> is where its own imports
+    /// are found (none when null).</summary>
+    public static PythonRun Run(string source, string file, string? scriptDir, PythonRunOptions options)
+    {
+        PythonRun? result = null;
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try { result = RunHere(source, file, scriptDir, options); }
+            catch (Exception e) { failure = e; }
+        }, StackBytes);
+        thread.Start();
+        thread.Join();
+        if (failure is not null) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+        return result!;
+    }
+
+    private static PythonRun RunHere(string source, string file, string? scriptDir, PythonRunOptions options)
+    {
+        var printed = new StringWriter();
+        var interpreter = new Interpreter(options.Limits, printed, options.SearchPaths) { ScriptDir = scriptDir };
+        StandardModules.Register(interpreter);
+        var version = options.Version ?? KerasVersion.Keras3;
+        var keras = new KerasRuntime(interpreter, version, (model, arguments) => Render(model, arguments, options.Summary));
+        PythonError? stopped = null;
+        PyModule? main = null;
+        try
+        {
+            main = interpreter.RunMain(source, file);
+        }
+        catch (PythonError e) when (e.Kind != "SyntaxError")
+        {
+            stopped = e;
+            main = interpreter.Modules.GetValueOrDefault("__main__");
+        }
+        var globals = main?.Dict ?? [];
+        Model? callResult = null;
+        if (options.Call is var (function, arguments) && stopped is null)
+            callResult = CallFunction(interpreter, keras, globals, function, arguments);
+        try { keras.BuildPendingSequentials(globals.Values); }
+        catch (ModelException) when (stopped is not null) { } // the run already stopped with an error: that one is reported
+        if (options.InputShape is { } shape && stopped is null)
+        {
+            foreach (var unbuilt in keras.UnbuiltModels(globals.Values).ToList())
+            {
+                try { keras.Build(unbuilt, [null, .. shape]); }
+                catch (PyException e) { throw new ModelException($"{file}: --input-shape: {Interpreter.ExceptionMessage(e.Value)}"); }
+            }
+        }
+        var models = keras.Models.Select(m => m.Model).ToList();
+        var nested = models.SelectMany(m => m.Layers).OfType<Model>().ToHashSet();
+        var variables = new Dictionary<string, Model>();
+        foreach (var (name, value) in globals)
+            if (value is PyInstance { Native: KerasObject { Core: Model { IsBuilt: true } m } }) variables[name] = m;
+        return new PythonRun
+        {
+            Models = models,
+            TopLevelModels = models.Where(m => !nested.Contains(m)).ToList(),
+            Summaries = keras.Summaries,
+            Variables = variables,
+            Printed = printed.ToString(),
+            StoppedBy = stopped,
+            CallResult = callResult,
+        };
+    }
+
+    /// <summary>Calls a function of the script in the sandbox and returns the model it built.</summary>
+    private static Model CallFunction(Interpreter interpreter, KerasRuntime keras, Dictionary<string, object?> globals, string function, string arguments)
+    {
+        if (!globals.TryGetValue(function, out var target) || target is not (PyFunction or PyBuiltin or PyClass))
+            throw new ModelException($"--model {function}: the script has no function of that name to call");
+        var caller = new PyModule("__call__", "<--args>");
+        foreach (var (name, value) in globals) caller.Dict[name] = value;
+        interpreter.RunModule(caller, $"__result__ = {function}({arguments})\n");
+        var result = caller.Dict["__result__"];
+        if (result is PyInstance { Native: KerasObject { Kind: KerasKind.Sequential } } sequential) keras.BuildPendingSequentials([sequential]);
+        return result is PyInstance { Native: KerasObject { Core: Model { IsBuilt: true } model } }
+            ? model
+            : throw new ModelException($"--model {function}: the function returned {interpreter.TypeName(result)}, not a built Keras model");
+    }
+
+    /// <summary>A summary as the code asked for it: the call's own arguments over the command line's settings.</summary>
+    public static string Render(Model model, SummaryArguments arguments, SummaryOptions baseOptions)
+    {
+        var options = baseOptions with
+        {
+            LineLength = arguments.LineLength ?? baseOptions.LineLength,
+            ExpandNested = arguments.ExpandNested || baseOptions.ExpandNested,
+            ShowTrainable = arguments.ShowTrainable || baseOptions.ShowTrainable,
+            LayerRange = arguments.LayerRange ?? baseOptions.LayerRange,
+        };
+        var account = Accounting.ModelAccount.Of(model);
+        return options.Style == SummaryStyle.Keras2 ? Keras2Summary.Render(account, options) : Keras3Summary.Render(account, options);
+    }
+}

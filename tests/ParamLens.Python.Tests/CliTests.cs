@@ -1,0 +1,137 @@
+using System.Text.Json.Nodes;
+
+namespace ParamLens.Python.Tests;
+
+/// <summary><c>paramlens summary|explain FILE.py</c>.</summary>
+public sealed class CliTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("paramlens-cli");
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    private string Write(string name, string code)
+    {
+        var path = Path.Combine(_dir.FullName, name);
+        File.WriteAllText(path, code);
+        return path;
+    }
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = Cli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Summary_Prints_What_The_Code_Prints()
+    {
+        var (code, output, _) = Run("summary", Write("seed.py", KerasModelTests.Founding), "--columns", "80");
+        Assert.Equal(0, code);
+        Assert.Equal(Py.Output(KerasModelTests.Founding), output);
+    }
+
+    [Fact]
+    public void Keras_Version_2_2_4_Prints_The_Keras_2_Table_Of_The_Founding_Question()
+    {
+        var (code, output, _) = Run("summary", Write("seed.py", KerasModelTests.Founding), "--keras-version", "2.2.4");
+        Assert.Equal(0, code);
+        Assert.Contains("input_1 (InputLayer)         (None, 64, 64, 3)         0         \n", output);
+        Assert.Contains("bn0 (BatchNormalization)     (None, 64, 64, 32)        128       \n", output);
+        Assert.Contains("Total params: 37,633\nTrainable params: 37,569\nNon-trainable params: 64\n", output);
+    }
+
+    [Fact]
+    public void Content_Detection_Without_A_Py_Name()
+    {
+        var (code, output, _) = Run("summary", Write("model_code", KerasModelTests.Founding), "--format", "json");
+        Assert.Equal(0, code);
+        Assert.Equal(37633, JsonNode.Parse(output)!["total_params"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public void Explain_Answers_The_Founding_Questions()
+    {
+        var (code, output, _) = Run("explain", Write("seed.py", KerasModelTests.Founding));
+        Assert.Equal(0, code);
+        Assert.Contains("37,633", output);
+        Assert.Contains("moving_mean", output);
+        Assert.Contains("4,736", output);
+    }
+
+    private const string TwoModels = """
+        import keras
+        def mlp(width, name):
+            inp = keras.Input((4,))
+            return keras.Model(inp, keras.layers.Dense(width)(inp), name=name)
+        small = mlp(2, 'small')
+        big = mlp(8, 'big')
+        """;
+
+    [Fact]
+    public void Several_Models_Give_A_Json_Array_And_Model_Picks_One()
+    {
+        var path = Write("two.py", TwoModels);
+        var (code, output, _) = Run("summary", path, "--format", "json");
+        Assert.Equal(0, code);
+        var array = JsonNode.Parse(output)!.AsArray();
+        Assert.Equal([4 * 2 + 2, 4 * 8 + 8], array.Select(m => m!["total_params"]!.GetValue<long>()));
+        var (code2, output2, _) = Run("summary", path, "--format", "json", "--model", "big");
+        Assert.Equal(0, code2);
+        Assert.Equal(4 * 8 + 8, JsonNode.Parse(output2)!["total_params"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public void Input_Shape_Builds_A_Subclassed_Model()
+    {
+        var path = Write("sub.py", "import keras\nclass M(keras.Model):\n    def __init__(self):\n        super().__init__()\n        self.d = keras.layers.Dense(3)\n    def call(self, x):\n        return self.d(x)\nm = M()\n");
+        var (code, output, err) = Run("summary", path, "--format", "json", "--input-shape", "5");
+        Assert.True(code == 0, err);
+        Assert.Equal(5 * 3 + 3, JsonNode.Parse(output)!["total_params"]!.GetValue<long>());
+        var (code2, _, err2) = Run("summary", path);
+        Assert.Equal(1, code2);
+        Assert.Contains("the code built no Keras model", err2);
+    }
+
+    [Fact]
+    public void Errors_Exit_1_With_A_Traceback()
+    {
+        var (code, _, err) = Run("summary", Write("bad.py", "import keras\nx = keras.Input((3,))\ny = keras.layers.Dense(2)(x, )\nopen('/etc/passwd')\n"));
+        Assert.Equal(1, code);
+        Assert.Contains("line 4", err);
+        Assert.Contains("SandboxError: open() is not available", err);
+    }
+
+    [Fact]
+    public void Imports_From_A_Path_Folder()
+    {
+        var lib = Directory.CreateDirectory(Path.Combine(_dir.FullName, "lib"));
+        File.WriteAllText(Path.Combine(lib.FullName, "blocks.py"), "from keras import layers\ndef head(x):\n    return layers.Dense(3)(x)\n");
+        var script = Directory.CreateDirectory(Path.Combine(_dir.FullName, "app"));
+        var path = Path.Combine(script.FullName, "main.py");
+        File.WriteAllText(path, "import keras\nfrom blocks import head\ni = keras.Input((2,))\nm = keras.Model(i, head(i))\n");
+        Assert.Equal(1, Run("summary", path, "--format", "json").Code);
+        var (code, output, err) = Run("summary", path, "--format", "json", "--path", lib.FullName);
+        Assert.True(code == 0, err);
+        Assert.Equal(2 * 3 + 3, JsonNode.Parse(output)!["total_params"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public void Model_Names_A_Function_To_Call_With_Args()
+    {
+        var path = Write("factory.py", """
+            import keras
+            def build_model(input_shape, num_classes=2):
+                inp = keras.Input(input_shape)
+                x = keras.layers.Flatten()(inp)
+                return keras.Model(inp, keras.layers.Dense(num_classes)(x), name='factory')
+            """);
+        var (code, output, err) = Run("summary", path, "--format", "json", "--model", "build_model", "--args", "(4, 4, 2), num_classes=10");
+        Assert.True(code == 0, err);
+        Assert.Equal(4 * 4 * 2 * 10 + 10, JsonNode.Parse(output)!["total_params"]!.GetValue<long>());
+        var (code2, _, err2) = Run("summary", path, "--model", "build_model");
+        Assert.Equal(1, code2);
+        Assert.Contains("missing required argument: 'input_shape'", err2);
+    }
+}
