@@ -203,7 +203,7 @@ public sealed partial class KerasRuntime
             switch (key)
             {
                 case "input_shape": inputShape = Dims(value, "input_shape"); break;
-                case "input_dim": inputShape = [(long)ToBig(value)]; break;
+                case "input_dim" when className != "Embedding": inputShape = [(long)ToBig(value)]; break; // Keras 1/2 shorthand for input_shape; Embedding's own key
                 case "batch_input_shape" or "batch_shape" when className != "InputLayer":
                     var dims = Dims(value, key);
                     batchSize = dims.Length > 0 ? dims[0] : null;

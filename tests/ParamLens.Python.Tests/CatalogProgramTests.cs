@@ -1,0 +1,122 @@
+using ParamLens.Accounting;
+using ParamLens.Graph;
+
+namespace ParamLens.Python.Tests;
+
+/// <summary>Programs that use the recurrent, attention and transposed-convolution layers: an LSTM text classifier, a
+/// transformer block, a U-Net and a bidirectional GRU; every count is worked out by hand in the test.</summary>
+public class CatalogProgramTests
+{
+    private static void Counts(Model m, long total, long trainable)
+    {
+        var a = ModelAccount.Of(m);
+        Assert.Equal(total, a.TotalParams);
+        Assert.Equal(trainable, a.TrainableParams);
+    }
+
+    [Fact]
+    public void Lstm_Text_Classifier()
+    {
+        var m = Py.Single("""
+            from tensorflow import keras
+            from tensorflow.keras import layers
+
+            model = keras.Sequential([
+                keras.Input(shape=(100,), dtype="int32"),
+                layers.Embedding(input_dim=5000, output_dim=32),
+                layers.LSTM(64),
+                layers.Dense(1, activation="sigmoid"),
+            ])
+            """);
+        // Embedding 5000·32; LSTM 4 gates · 64 units · (32 inputs + 64 recurrent + 1 bias); Dense 64 + 1
+        const long total = 5000 * 32 + 4 * 64 * (32 + 64 + 1) + 65;
+        Counts(m, total, total);
+    }
+
+    [Fact]
+    public void Transformer_Block_With_MultiHeadAttention()
+    {
+        var m = Py.Single("""
+            import keras
+            from keras import layers
+
+            def transformer_block(x, embed_dim, num_heads, ff_dim):
+                attn = layers.MultiHeadAttention(num_heads=num_heads, key_dim=embed_dim)(x, x)
+                x = layers.LayerNormalization(epsilon=1e-6)(layers.Add()([x, attn]))
+                ffn = layers.Dense(ff_dim, activation="relu")(x)
+                ffn = layers.Dense(embed_dim)(ffn)
+                return layers.LayerNormalization(epsilon=1e-6)(layers.Add()([x, ffn]))
+
+            inputs = keras.Input(shape=(200,))
+            x = layers.Embedding(20000, 32)(inputs)
+            x = transformer_block(x, 32, 2, 32)
+            x = layers.GlobalAveragePooling1D()(x)
+            outputs = layers.Dense(2, activation="softmax")(x)
+            model = keras.Model(inputs=inputs, outputs=outputs)
+            """);
+        const long embedding = 20000 * 32;
+        const long attention = 3 * (32 * 2 * 32 + 2 * 32) + (2 * 32 * 32 + 32); // q, k, v projections, then the output one
+        const long norms = 2 * (2 * 32);
+        const long ffn = (32 + 1) * 32 + (32 + 1) * 32;
+        const long head = (32 + 1) * 2;
+        const long total = embedding + attention + norms + ffn + head;
+        Counts(m, total, total);
+        Assert.Equal(650_722, total);
+    }
+
+    [Fact]
+    public void Small_UNet_Built_With_Helper_Functions()
+    {
+        var m = Py.Single("""
+            import keras
+            from keras import layers
+
+            def conv_block(x, filters):
+                for _ in range(2):
+                    x = layers.Conv2D(filters, 3, padding="same", activation="relu")(x)
+                return x
+
+            def up(x, skip, filters):
+                x = layers.Conv2DTranspose(filters, 2, strides=2, padding="same")(x)
+                return conv_block(layers.Concatenate()([x, skip]), filters)
+
+            inputs = keras.Input((64, 64, 1))
+            c1 = conv_block(inputs, 8)
+            c2 = conv_block(layers.MaxPooling2D()(c1), 16)
+            bottom = conv_block(layers.MaxPooling2D()(c2), 32)
+            x = up(bottom, c2, 16)
+            x = up(x, c1, 8)
+            outputs = layers.Conv2D(1, 1, activation="sigmoid")(x)
+            unet = keras.Model(inputs, outputs, name="unet")
+            """);
+        static long Conv(long k, long cin, long f) => k * k * cin * f + f;
+        var total =
+            Conv(3, 1, 8) + Conv(3, 8, 8) +                     // c1
+            Conv(3, 8, 16) + Conv(3, 16, 16) +                  // c2
+            Conv(3, 16, 32) + Conv(3, 32, 32) +                 // bottom
+            (2 * 2 * 16 * 32 + 16) + Conv(3, 16 + 16, 16) + Conv(3, 16, 16) + // up to c2: transpose kernel (2, 2, 16, 32)
+            (2 * 2 * 8 * 16 + 8) + Conv(3, 8 + 8, 8) + Conv(3, 8, 8) +         // up to c1
+            Conv(1, 8, 1);
+        Counts(m, total, total);
+        Assert.Equal(29_321, total);
+        Assert.Equal(new long?[] { null, 64, 64, 1 }, m.Outputs[0].Shape.ToArray());
+    }
+
+    [Fact]
+    public void Bidirectional_Gru_With_Keras3_Reset_After()
+    {
+        var m = Py.Single("""
+            from keras.models import Sequential
+            from keras.layers import Input, Embedding, Bidirectional, GRU, Dense
+            model = Sequential()
+            model.add(Input((50,)))
+            model.add(Embedding(10000, 64))
+            model.add(Bidirectional(GRU(32)))
+            model.add(Dense(1))
+            """);
+        // GRU(32) on 64 features, reset_after: 3 gates · 32 · (64 + 32) + 2 bias rows of 3 · 32; twice (forward, backward)
+        const long gru = 3 * 32 * (64 + 32) + 2 * 3 * 32;
+        const long total = 10000 * 64 + 2 * gru + (2 * 32 + 1);
+        Counts(m, total, total);
+    }
+}
