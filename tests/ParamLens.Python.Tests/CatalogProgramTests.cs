@@ -119,4 +119,42 @@ public class CatalogProgramTests
         const long total = 10000 * 64 + 2 * gru + (2 * 32 + 1);
         Counts(m, total, total);
     }
+
+    /// <summary>Keras 3 lists a subclassed model's tracked layers only (no InputLayer) and prints it like a Sequential one.</summary>
+    [Fact]
+    public void Subclassed_Model_Summary_Lists_Its_Layers_Only()
+    {
+        var printed = Py.Output("""
+            import keras
+            from keras import layers
+
+            class MyModel(keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.dense1 = layers.Dense(32, activation="relu")
+                    self.dense2 = layers.Dense(10)
+
+                def call(self, inputs):
+                    return self.dense2(self.dense1(inputs))
+
+            model = MyModel()
+            model.build((None, 784))
+            model.summary()
+            """);
+        // 784·32 + 32 = 25,120 and 32·10 + 10 = 330; 25,450 · 4 B = 101,800 B = 99.41 KB
+        Assert.Equal("""
+            Model: "my_model"
+            ┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓
+            ┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃
+            ┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩
+            │ dense (Dense)                   │ (None, 32)             │        25,120 │
+            ├─────────────────────────────────┼────────────────────────┼───────────────┤
+            │ dense_1 (Dense)                 │ (None, 10)             │           330 │
+            └─────────────────────────────────┴────────────────────────┴───────────────┘
+             Total params: 25,450 (99.41 KB)
+             Trainable params: 25,450 (99.41 KB)
+             Non-trainable params: 0 (0.00 B)
+
+            """, printed);
+    }
 }

@@ -307,7 +307,7 @@ public sealed partial class KerasRuntime
         var argument = asList || inputs.Count > 1 ? new PyList(inputs.Select(t => (object?)Tensor(t)).ToList()) : (object?)Tensor(inputs[0]);
         var result = _py.Call(_py.Bind(call, self, self.Class), new Args([argument], []));
         var outputs = Tensors(result, $"{self.Class.Name}.call()");
-        var model = Model.Functional(state.Name, inputs, outputs, Version, state.ClassName ?? self.Class.Name);
+        var model = Model.Subclassed(state.Name, inputs, outputs, Version, state.ClassName ?? self.Class.Name);
         if (state.Trainable is bool t) model.Trainable = t;
         state.Core = model;
         Register(model, self);

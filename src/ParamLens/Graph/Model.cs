@@ -3,7 +3,8 @@ using ParamLens.Shapes;
 
 namespace ParamLens.Graph;
 
-public enum ModelKind { Functional, Sequential }
+/// <summary>How a model was made: a functional graph, a Sequential stack, or a subclassed model whose <c>call</c> was traced.</summary>
+public enum ModelKind { Functional, Sequential, Subclassed }
 
 /// <summary>
 /// A Keras model: a graph of layer calls from input tensors to output tensors. A model is itself a layer, so it can be
@@ -49,14 +50,14 @@ public sealed class Model : Layer
     {
         get
         {
-            if (Kind == ModelKind.Sequential) return true;
+            if (Kind != ModelKind.Functional) return true;
             foreach (var group in _nodeDepth.GroupBy(p => p.Value))
                 if (group.Count() > 1 || group.First().Key.Inputs.Count > 1) return false;
             return _layers.All(l => l.InboundNodes.Count(Contains) <= 1);
         }
     }
 
-    public override bool IsBuilt => Kind == ModelKind.Functional || Inputs.Count > 0;
+    public override bool IsBuilt => Kind != ModelKind.Sequential || Inputs.Count > 0;
 
     /// <summary>A functional model over the graph from <paramref name="inputs"/> to <paramref name="outputs"/>.</summary>
     public static Model Functional(string name, IReadOnlyList<KerasTensor> inputs, IReadOnlyList<KerasTensor> outputs,
@@ -66,6 +67,21 @@ public sealed class Model : Layer
         model.Inputs = inputs;
         model.Outputs = outputs;
         model.MapGraph();
+        return model;
+    }
+
+    /// <summary>
+    /// A subclassed model (<c>class M(keras.Model)</c> with <c>call</c>) traced on symbolic inputs: the graph of its call,
+    /// but like Keras its <c>layers</c> are only the layers it tracks (no InputLayer), printed without "Connected to".
+    /// </summary>
+    public static Model Subclassed(string name, IReadOnlyList<KerasTensor> inputs, IReadOnlyList<KerasTensor> outputs,
+        KerasVersion version, string className)
+    {
+        var model = new Model(name, ModelKind.Subclassed, className, version);
+        model.Inputs = inputs;
+        model.Outputs = outputs;
+        model.MapGraph();
+        model._layers.RemoveAll(l => l.ClassName == "InputLayer");
         return model;
     }
 
