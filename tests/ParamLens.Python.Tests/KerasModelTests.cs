@@ -6,13 +6,7 @@ namespace ParamLens.Python.Tests;
 /// <summary>Model-building programs in the styles found in the wild; every count is worked out by hand in the test.</summary>
 public class KerasModelTests
 {
-    private static void Counts(Model m, long total, long trainable)
-    {
-        var a = ModelAccount.Of(m);
-        Assert.Equal(total, a.TotalParams);
-        Assert.Equal(trainable, a.TrainableParams);
-        Assert.Equal(total - trainable, a.NonTrainableParams);
-    }
+    private static void Counts(Model m, long total, long trainable) => Py.AssertCounts(m, total, trainable);
 
     public const string Founding = """
         from keras.layers import Input, ZeroPadding2D, Conv2D, BatchNormalization, Activation, MaxPooling2D, Flatten, Dense

@@ -32,6 +32,15 @@ internal static class Py
         catch (PythonError e) { return e; }
     }
 
+    /// <summary>The model's totals, worked out by the test: total and trainable (non-trainable is the rest).</summary>
+    public static void AssertCounts(Model m, long total, long trainable)
+    {
+        var a = ParamLens.Accounting.ModelAccount.Of(m);
+        Assert.Equal(total, a.TotalParams);
+        Assert.Equal(trainable, a.TrainableParams);
+        Assert.Equal(total - trainable, a.NonTrainableParams);
+    }
+
     public static Model Single(string code, KerasVersion? version = null)
     {
         var run = Run(code, version);
