@@ -40,6 +40,35 @@ public static class KerasJsonReader
 
     private static string? Str(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
+    private static bool HasOutputShape(JsonObject config) => config["output_shape"] is JsonArray;
+
+    /// <summary>The layer whose output is a call's only input, when every call of the entry takes exactly that one tensor.</summary>
+    private static string? ProducerOfOnlyInput(JsonObject entry)
+    {
+        if (entry["inbound_nodes"] is not JsonArray { Count: 1 } calls) return null;
+        var refs = new List<string>();
+        void Walk(JsonNode? n)
+        {
+            switch (n)
+            {
+                case JsonObject o when Str(o["class_name"]) == "__keras_tensor__":
+                    if (o["config"]?["keras_history"] is JsonArray h && Str(h[0]) is { } k3) refs.Add(k3);
+                    break;
+                case JsonObject o:
+                    foreach (var (_, v) in o) Walk(v);
+                    break;
+                case JsonArray a when a.Count >= 3 && Str(a[0]) is { } k2 && a[1] is JsonValue:
+                    refs.Add(k2);
+                    break;
+                case JsonArray a:
+                    foreach (var v in a) Walk(v);
+                    break;
+            }
+        }
+        Walk(calls[0] is JsonObject k3Call ? k3Call["args"] : calls[0]);
+        return refs.Count == 1 ? refs[0] : null;
+    }
+
     /// <summary>The input shape(s) of a Keras 3 <c>build_config</c>: one shape, or a list of shapes for several inputs.</summary>
     private static IReadOnlyList<Shape>? BuildShapes(JsonObject entry)
     {
@@ -61,6 +90,8 @@ public static class KerasJsonReader
     private sealed class Reader(KerasVersion version, ReaderLimits limits)
     {
         private readonly Dictionary<long, Layer> _shared = [];
+        /// <summary>Output shapes the file recorded for a layer through the next layer's build shape, by producer name.</summary>
+        private readonly Dictionary<string, Shape> _recordedOutputs = [];
         private int _layerCount;
 
         public Model ReadModel(JsonObject entry)
@@ -88,6 +119,10 @@ public static class KerasJsonReader
             };
             var layers = new List<Layer>();
             Layer? inputLayer = null;
+            for (var i = 0; i + 1 < entries.Count; i++)
+                if (entries[i] is JsonObject current && entries[i + 1] is JsonObject next && Str(current["name"] ?? current["config"]?["name"]) is { } producer
+                    && BuildShapes(next) is [var consumed])
+                    _recordedOutputs[producer] = consumed;
             foreach (var (item, index) in entries.Select((e, i) => (e, i)))
             {
                 var entry = item as JsonObject ?? throw new ModelException($"Sequential '{name}': layer entry {index} is not an object");
@@ -132,6 +167,12 @@ public static class KerasJsonReader
             var entries = config["layers"] as JsonArray ?? throw new ModelException($"model '{name}' has no 'layers' list");
             var created = new Dictionary<string, Layer>();
             var pending = new List<(Layer Layer, Queue<JsonNode?> Nodes)>();
+            foreach (var item in entries)
+                if (item is JsonObject consumer && BuildShapes(consumer) is [var consumed] && ProducerOfOnlyInput(consumer) is { } producer)
+                    _recordedOutputs[producer] = consumed;
+            foreach (var item in entries)
+                if (item is JsonObject consumer)
+                    RecordKerasTensorShapes(consumer["inbound_nodes"]);
             foreach (var item in entries)
             {
                 var entry = item as JsonObject ?? throw new ModelException($"model '{name}': a layer entry is not an object");
@@ -321,6 +362,26 @@ public static class KerasJsonReader
             return result;
         }
 
+        /// <summary>Keras 3 writes each tensor a call consumes with its shape: the producer's first output shape, recorded.</summary>
+        private void RecordKerasTensorShapes(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject o when Str(o["class_name"]) == "__keras_tensor__":
+                    if (o["config"] is JsonObject c && c["keras_history"] is JsonArray h && Str(h[0]) is { } producer
+                        && h.Count >= 3 && h[2] is JsonValue t && t.TryGetValue<long>(out var index) && index == 0
+                        && c["shape"] is JsonArray dims && dims.All(d => d is null or JsonValue))
+                        _recordedOutputs[producer] = new Shape(dims.Select(d => d is JsonValue v && v.TryGetValue<long>(out var n) ? (long?)n : null));
+                    break;
+                case JsonObject o:
+                    foreach (var (_, v) in o) RecordKerasTensorShapes(v);
+                    break;
+                case JsonArray a:
+                    foreach (var v in a) RecordKerasTensorShapes(v);
+                    break;
+            }
+        }
+
         private Layer CreateLayerOrModel(JsonObject entry)
         {
             // Keras 3 writes an object reached twice (a layer in both an outer and a nested model) twice, tagged with one id.
@@ -345,6 +406,14 @@ public static class KerasJsonReader
                 config["return_attention_scores"] = true;
             }
             var name = Str(config["name"]) ?? Str(entry["name"]) ?? throw new ModelException($"a {className} layer has no name");
+            if ((LayerCatalog.Find(className) is null || className == "Lambda") && !HasOutputShape(config)
+                && _recordedOutputs.TryGetValue(name, out var recorded))
+            {
+                // Its output shape is Python code; the next layer's recorded build shape says what it produced.
+                config = (JsonObject)config.DeepClone();
+                config["output_shape"] = new JsonArray(recorded.Skip(1).Select(d => d is null ? null : (JsonNode)JsonValue.Create(d.Value)).ToArray());
+                config["output_shape_type"] = "raw";
+            }
             try
             {
                 var declaration = LayerCatalog.Get(className);

@@ -45,18 +45,22 @@ public static class ModelSource
         {
             throw ModelException.At(path, e);
         }
-        if (options.WeightsPath is not { } weightsPath) return file;
-        try
+        if (options.WeightsPath is { } weightsPath)
         {
-            CheckSize(weightsPath, options.Limits);
-            if (!StartsWith(weightsPath, Hdf5Signature))
-                throw new ModelException("a weights file must be HDF5 (Keras 2 save_weights .h5, or Keras 3 .weights.h5)");
-            return file with { Stored = Hdf5ModelReader.ReadWeights(weightsPath, file.Model, options.Limits) };
+            try
+            {
+                CheckSize(weightsPath, options.Limits);
+                if (!StartsWith(weightsPath, Hdf5Signature))
+                    throw new ModelException("a weights file must be HDF5 (Keras 2 save_weights .h5, or Keras 3 .weights.h5)");
+                file = file with { Stored = Hdf5ModelReader.ReadWeights(weightsPath, file.Model, options.Limits) };
+            }
+            catch (ModelException e)
+            {
+                throw ModelException.At(weightsPath, e);
+            }
         }
-        catch (ModelException e)
-        {
-            throw ModelException.At(weightsPath, e);
-        }
+        UnknownLayerWeights.Adopt(file);
+        return file;
     }
 
     private static ModelFile OpenFile(string path, Options options)

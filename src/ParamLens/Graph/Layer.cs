@@ -92,6 +92,13 @@ public class Layer
     public IReadOnlyList<Shape>? RecordedBuildShapes { get; set; }
     public virtual bool IsBuilt => BuildCall is not null;
 
+    /// <summary>Weights a file stores for a layer whose class is not known here, so that they are still counted.</summary>
+    internal void AdoptStoredWeights(IEnumerable<(WeightSpec Spec, string DType)> weights)
+    {
+        if (_weights.Count > 0) throw new InvalidOperationException($"layer '{Name}' already has weights");
+        foreach (var (spec, dtype) in weights) _weights.Add(new Weight(this, spec, dtype));
+    }
+
     /// <summary>Weights this layer created itself, in creation order.</summary>
     public IReadOnlyList<Weight> OwnWeights => _weights;
     public virtual IReadOnlyList<Layer> SubLayers => [];

@@ -98,6 +98,26 @@ public class KerasJsonReaderTests
     }
 
     [Fact]
+    public void Keras3_CustomClass_TakesTheShapeItsConsumerRecorded()
+    {
+        var model = Read("""
+            {"module": "keras", "class_name": "Functional", "config": {"name": "m",
+              "layers": [
+                {"module": "keras.layers", "class_name": "InputLayer", "name": "x", "config": {"batch_shape": [null, 8], "name": "x"}, "inbound_nodes": []},
+                {"module": null, "class_name": "MyBlock", "registered_name": "Custom>MyBlock", "name": "block", "config": {"name": "block", "width": 5},
+                 "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 8], "keras_history": ["x", 0, 0]}}], "kwargs": {}}]},
+                {"module": "keras.layers", "class_name": "Dense", "name": "head", "config": {"name": "head", "units": 2},
+                 "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 5], "keras_history": ["block", 0, 0]}}], "kwargs": {}}]}],
+              "input_layers": ["x", 0, 0], "output_layers": ["head", 0, 0]}}
+            """);
+        var block = model.Layers.Single(l => l.Name == "block");
+        Assert.Equal(Shape.Of(null, 5), block.InboundNodes[0].Outputs[0].Shape);
+        Assert.Empty(block.OwnWeights); // a config stores no weights: the custom class's own are unknown, not guessed
+        Assert.Equal(5 * 2 + 2, ModelAccount.Of(model).TotalParams);
+        Assert.Contains(block.BuildCall!.Notes, n => n.Contains("not a Keras layer class known here"));
+    }
+
+    [Fact]
     public void Keras2_SharedLayer_SecondCallReferencedAsNodeOne()
     {
         var model = Read("""
