@@ -40,7 +40,8 @@ public sealed record Explanation(
     IReadOnlyList<(string Layer, WeightExplanation Weight)> NonTrainableSources,
     IReadOnlyList<string> FrozenLayers,
     string RowsEquation,
-    string? RowsDifference)
+    string? RowsDifference,
+    long? OptimizerParams = null)
 {
     public static Explanation Of(ModelAccount account)
     {
@@ -64,7 +65,7 @@ public sealed record Explanation(
                 string.Join("; ", repeated);
         }
         return new Explanation(model.Name, model.ClassName, model.Version.Text, layers, account.TotalParams, account.TrainableParams,
-            account.NonTrainableParams, account.TotalBytes, sources, frozen, equation, difference);
+            account.NonTrainableParams, account.TotalBytes, sources, frozen, equation, difference, account.Optimizer?.Count);
     }
 
     private static LayerExplanation Layer(LayerAccount row, Model parent)

@@ -78,6 +78,9 @@ public sealed class ModelAccount
     public double NonTrainableBytes { get; }
     public double TotalBytes => TrainableBytes + NonTrainableBytes;
 
+    /// <summary>The built optimizer's variables when the file stores them; Keras 3 adds them to its printed total.</summary>
+    public OptimizerState? Optimizer => Model.Optimizer;
+
     /// <summary>The weights that are non-trainable, in model order: the answer to "where do they come from".</summary>
     public IEnumerable<WeightAccount> NonTrainableSources => Weights.Where(w => !w.Trainable);
 

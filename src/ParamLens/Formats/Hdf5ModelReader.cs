@@ -49,7 +49,9 @@ internal static class Hdf5ModelReader
     public static List<StoredWeight> ReadKeras3Weights(string path, Model model, ReaderLimits limits)
     {
         using var h5 = Hdf5Metadata.Open(path, limits);
-        return Keras3WeightsLayout.Map(model, h5.AllDatasets(h5.Root));
+        var datasets = h5.AllDatasets(h5.Root);
+        model.Optimizer = Keras3WeightsLayout.Optimizer(datasets);
+        return Keras3WeightsLayout.Map(model, datasets);
     }
 
     /// <summary>What an HDF5 file without a model config is, and what to pass instead.</summary>

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using ParamLens.Graph;
+using ParamLens.Shapes;
 
 namespace ParamLens.Formats;
 
@@ -28,6 +29,24 @@ internal static partial class Keras3WeightsLayout
             if (!Children.TryGetValue(name, out var child)) Children[name] = child = new PathNode();
             return child;
         }
+    }
+
+    /// <summary>The top-level optimizer's variables (<c>optimizer/vars/&lt;i&gt;</c>), or null when none are stored.</summary>
+    public static OptimizerState? Optimizer(IEnumerable<(string Path, long[] Shape, string DType)> datasets)
+    {
+        long count = 0;
+        double bytes = 0;
+        var any = false;
+        foreach (var (path, shape, dtype) in datasets)
+        {
+            var parts = path.Replace('\\', '/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (parts is not ["optimizer", "vars", _]) continue;
+            var n = Checked.Product(shape);
+            count = Checked.Add(count, n);
+            bytes += n * (double)DType.Bits(dtype) / 8;
+            any = true;
+        }
+        return any ? new OptimizerState(count, bytes) : null;
     }
 
     /// <summary>Whether a file's dataset paths follow this layout (some <c>…/vars/&lt;i&gt;</c> dataset exists).</summary>

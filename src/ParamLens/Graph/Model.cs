@@ -3,6 +3,10 @@ using ParamLens.Shapes;
 
 namespace ParamLens.Graph;
 
+/// <summary>The variables of a compiled model's built optimizer (iteration, learning rate, slots), as a Keras 3 archive
+/// stores them: not parameters of the model, but Keras 3 prints them as "Optimizer params" and adds them to its Total.</summary>
+public sealed record OptimizerState(long Count, double Bytes);
+
 /// <summary>How a model was made: a functional graph, a Sequential stack, or a subclassed model whose <c>call</c> was traced.</summary>
 public enum ModelKind { Functional, Sequential, Subclassed }
 
@@ -26,6 +30,8 @@ public sealed class Model : Layer
     }
 
     public ModelKind Kind { get; }
+    /// <summary>Set when the file stores a built optimizer (Keras 3 builds it when loading a compiled model).</summary>
+    public OptimizerState? Optimizer { get; set; }
     public KerasVersion Version { get; set; }
     public override string ClassName => _className;
     public IReadOnlyList<KerasTensor> Inputs { get; private set; } = [];

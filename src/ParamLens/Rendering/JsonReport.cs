@@ -37,6 +37,7 @@ public static class JsonReport
         w.WriteNumber("trainable_params", e.TrainableParams);
         w.WriteNumber("non_trainable_params", e.NonTrainableParams);
         w.WriteNumber("total_bytes", e.TotalBytes);
+        if (e.OptimizerParams is { } optimizer) w.WriteNumber("optimizer_params", optimizer);
         w.WriteStartArray("layers");
         foreach (var l in e.Layers) Layer(w, l);
         w.WriteEndArray();

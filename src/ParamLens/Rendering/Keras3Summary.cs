@@ -44,9 +44,12 @@ public static class Keras3Summary
         var sb = new StringBuilder();
         sb.Append($"Model: \"{model.Name}\"\n");
         sb.Append(RichTable.Render(headers, justify, rows, widths));
-        sb.Append($" Total params: {Count(account.TotalParams)} ({ByteSize.Keras3(account.TotalBytes)})\n");
+        var optimizer = account.Optimizer;
+        var total = account.TotalParams + (optimizer?.Count ?? 0);
+        sb.Append($" Total params: {Count(total)} ({ByteSize.Keras3(account.TotalBytes + (optimizer?.Bytes ?? 0))})\n");
         sb.Append($" Trainable params: {Count(account.TrainableParams)} ({ByteSize.Keras3(account.TrainableBytes)})\n");
         sb.Append($" Non-trainable params: {Count(account.NonTrainableParams)} ({ByteSize.Keras3(account.NonTrainableBytes)})\n");
+        if (optimizer is not null) sb.Append($" Optimizer params: {Count(optimizer.Count)} ({ByteSize.Keras3(optimizer.Bytes)})\n");
         return Crop(sb.ToString(), options.TerminalColumns);
     }
 

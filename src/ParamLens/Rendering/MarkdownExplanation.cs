@@ -29,6 +29,8 @@ public static class MarkdownExplanation
         sb.Append($"- {e.RowsEquation} total\n");
         if (e.RowsDifference is { } diff) sb.Append($"- {Escape(diff)}\n");
         sb.Append($"- {N(e.TotalParams)} − {N(e.NonTrainableParams)} = {N(e.TrainableParams)} trainable\n");
+        if (e.OptimizerParams is { } optimizer)
+            sb.Append($"- plus {N(optimizer)} optimizer variables stored with the compiled model: not parameters, but Keras 3 adds them to its printed Total ({N(e.TotalParams + optimizer)})\n");
         return sb.ToString();
     }
 

@@ -24,6 +24,10 @@ public static class TextExplanation
         if (e.RowsDifference is { } diff) sb.Append($"  ({diff}; total {N(e.TotalParams)})\n");
         sb.Append($"  {N(e.TotalParams)} − {N(e.NonTrainableParams)} = {N(e.TrainableParams)} trainable\n");
         sb.Append($"  {N(e.NonTrainableParams)} non-trainable\n");
+        if (e.OptimizerParams is { } optimizer)
+            sb.Append($"  plus {N(optimizer)} optimizer variables stored with the compiled model (its step count, learning rate and ")
+              .Append($"per-weight slots): not parameters of the model, but Keras 3 prints them as \"Optimizer params\" and adds them to ")
+              .Append($"its Total, {N(e.TotalParams + optimizer)}\n");
         return sb.ToString();
     }
 

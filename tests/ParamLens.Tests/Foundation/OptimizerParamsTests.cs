@@ -1,0 +1,34 @@
+using System.Text.Json.Nodes;
+using ParamLens.Accounting;
+using ParamLens.Formats;
+using ParamLens.Rendering;
+
+namespace ParamLens.Tests.Foundation;
+
+/// <summary>A compiled Keras 3 model saved with its optimizer: Keras 3 prints "Optimizer params" and adds them to Total.</summary>
+public class OptimizerParamsTests
+{
+    private static readonly string Case = Path.Combine(TestPaths.Shared, "corpus", "v3-lstm-optimizer-state-k3.8");
+
+    [Fact]
+    public void AdamState_IsPrintedAndAddedToTheKeras3Total_ButNotToTheModelCounts()
+    {
+        var expected = JsonNode.Parse(File.ReadAllText(Path.Combine(Case, "expected.json")))!;
+        var file = Directory.GetFiles(Case, "*.keras").Single();
+        var account = ModelAccount.Of(ModelSource.Load(file).Single());
+        var trainable = expected["trainable_params"]!.GetValue<long>();
+        var total = expected["total_params"]!.GetValue<long>();
+        Assert.Equal(total, account.TotalParams);
+        // Adam (the compile_config's optimizer, learning rate a float): m and v per trainable value, iteration, learning_rate
+        var optimizer = 2 * trainable + 1 + 1;
+        Assert.Equal(optimizer, account.Optimizer!.Count);
+        // float32 slots and learning rate (4 B), int64 iteration (8 B)
+        Assert.Equal((2 * trainable + 1) * 4 + 8, account.Optimizer.Bytes);
+
+        var text = Keras3Summary.Render(account, new SummaryOptions());
+        Assert.Contains($" Total params: {total + optimizer:N0} (", text);
+        Assert.EndsWith($" Optimizer params: {optimizer:N0} ({ByteSize.Keras3((2 * trainable + 1) * 4 + 8)})\n", text);
+        Assert.DoesNotContain("Optimizer", Keras2Summary.Render(account, new SummaryOptions { Style = SummaryStyle.Keras2 }));
+        Assert.Contains($"\"optimizer_params\": {optimizer}", JsonReport.Render([Explanation.Of(account)]));
+    }
+}
