@@ -399,6 +399,7 @@ public static class KerasJsonReader
         {
             var className = Str(entry["class_name"]) ?? throw new ModelException("a layer entry has no class_name");
             var config = entry["config"] as JsonObject ?? new JsonObject();
+            if (Keras1Config.Applies(version, config)) config = Keras1Config.Translate(className, config);
             if (entry["inbound_nodes"] is JsonArray calls && calls.Any(AsksForAttentionScores))
             {
                 // A call keyword that adds an output: the attention layers read it from their config.

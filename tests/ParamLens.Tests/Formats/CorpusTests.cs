@@ -31,8 +31,8 @@ public class CorpusTests
         ["v3-qkeras-3layer-k3.14"] = new("layer 'output' (QDense): 'QDense' is not a Keras layer class",
             Custom + " (QKeras); the shapes the file records cover every layer but the last, whose consumer records none"),
         ["json-config-only-carnd-k2.0.6"] = new("the output shape of a Lambda cannot be derived", "a Lambda without output_shape"),
-        ["h5-nvidia-steering-k1.2.1"] = new("needs the config key 'filters'",
-            "a Keras 1 config (nb_filter, subsample, border_mode, output_dim) whose first layer is a Lambda without output_shape"),
+        ["h5-nvidia-steering-k1.2.1"] = new("layer 'lambda_1' (Lambda): the output shape of a Lambda cannot be derived",
+            "a Keras 1 model whose first layer is a Lambda without output_shape"),
     };
 
     private static string CorpusRoot => Path.Combine(TestPaths.Shared, "corpus");

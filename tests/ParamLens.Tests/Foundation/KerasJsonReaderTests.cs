@@ -37,6 +37,32 @@ public class KerasJsonReaderTests
         Assert.Equal("dense_1_input", model.Inputs[0].Node.Layer.Name);
     }
 
+    /// <summary>Keras 1 key names, read through the same renaming Keras 2's legacy interfaces applied.</summary>
+    [Fact]
+    public void Keras1_ConfigKeys_AreRenamed()
+    {
+        var model = Read("""
+            {"class_name": "Sequential", "keras_version": "1.2.1", "config": [
+              {"class_name": "Convolution2D", "config": {"name": "convolution2d_1", "nb_filter": 8, "nb_row": 3, "nb_col": 5,
+                "subsample": [2, 2], "border_mode": "same", "dim_ordering": "tf", "bias": true, "batch_input_shape": [null, 32, 40, 3]}},
+              {"class_name": "MaxPooling2D", "config": {"name": "maxpooling2d_1", "pool_size": [2, 2], "border_mode": "valid", "dim_ordering": "tf"}},
+              {"class_name": "Flatten", "config": {"name": "flatten_1"}},
+              {"class_name": "Dropout", "config": {"name": "dropout_1", "p": 0.5}},
+              {"class_name": "Dense", "config": {"name": "dense_1", "output_dim": 10, "bias": false}}]}
+            """);
+        // conv: ceil(32/2) = 16, ceil(40/2) = 20, (3·5·3 + 1)·8; pool: 8 × 10 × 8 = 640 values; dense 640·10 without bias
+        Assert.Equal(Shape.Of(null, 8, 10, 8), model.Layers[1].InboundNodes[0].Outputs[0].Shape);
+        Assert.Equal((3 * 5 * 3 + 1) * 8 + 640 * 10, ModelAccount.Of(model).TotalParams);
+
+        var lstm = Read("""
+            {"class_name": "Sequential", "keras_version": "1.2.1", "config": [
+              {"class_name": "LSTM", "config": {"name": "lstm_1", "output_dim": 32, "input_dim": 16, "input_length": 10, "consume_less": "gpu", "return_sequences": true}},
+              {"class_name": "GRU", "config": {"name": "gru_1", "output_dim": 4}}]}
+            """);
+        // LSTM 4·32·(16 + 32 + 1); GRU in Keras 1 has one bias vector: 3·4·(32 + 4 + 1)
+        Assert.Equal(4 * 32 * (16 + 32 + 1) + 3 * 4 * (32 + 4 + 1), ModelAccount.Of(lstm).TotalParams);
+    }
+
     [Fact]
     public void Keras2_SequentialWithBuildInputShape()
     {
