@@ -15,8 +15,9 @@ public sealed record PythonRunOptions
     /// <summary>Builds every model left unbuilt (subclassed, or Sequential without an input shape) for inputs of this
     /// shape (without the batch axis).</summary>
     public long?[]? InputShape { get; init; }
-    /// <summary>The printer settings a <c>model.summary()</c> call starts from (its own arguments win).</summary>
-    public SummaryOptions Summary { get; init; } = new();
+    /// <summary>The printer settings a <c>model.summary()</c> call starts from (its own arguments win); by default the
+    /// printer of the emulated version (a Keras 2 process prints the Keras 2 table).</summary>
+    public SummaryOptions? Summary { get; init; }
     public Limits Limits { get; init; } = new();
     /// <summary>After the script: call this global function of it (<c>--model NAME</c>) with these arguments, written as
     /// Python (<c>--args "(32, 32, 3), num_classes=10"</c>); its result is the model reported.</summary>
@@ -103,7 +104,8 @@ public static class PythonModelSource
         var interpreter = new Interpreter(options.Limits, printed, options.SearchPaths) { ScriptDir = scriptDir };
         StandardModules.Register(interpreter);
         var version = options.Version ?? KerasVersion.Keras3;
-        var keras = new KerasRuntime(interpreter, version, (model, arguments) => Render(model, arguments, options.Summary));
+        var keras = new KerasRuntime(interpreter, version, (model, arguments) => Render(model, arguments,
+            options.Summary ?? new SummaryOptions { Style = version.IsKeras3 ? SummaryStyle.Keras3 : SummaryStyle.Keras2 }));
         PythonError? stopped = null;
         PyModule? main = null;
         try

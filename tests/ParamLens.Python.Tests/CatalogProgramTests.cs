@@ -151,4 +151,29 @@ public class CatalogProgramTests
 
             """, printed);
     }
+
+    /// <summary>tf.keras never calls a subclassed model's layers on symbolic tensors: every row's shape is "multiple".</summary>
+    [Fact]
+    public void Subclassed_Model_In_Keras2_Prints_Multiple()
+    {
+        var printed = Py.Output("""
+            import tensorflow as tf
+
+            class Net(tf.keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.hidden = tf.keras.layers.Dense(16)
+                    self.out = tf.keras.layers.Dense(1)
+
+                def call(self, x):
+                    return self.out(self.hidden(x))
+
+            net = Net()
+            net.build((None, 8))
+            net.summary()
+            """, KerasVersion.Parse("2.9.0"));
+        // K2-mid rows, 65 columns: 8·16 + 16 = 144 and 16 + 1 = 17
+        Assert.Contains(" dense (Dense)               multiple                  144       \n", printed);
+        Assert.Contains(" dense_1 (Dense)             multiple                  17        \n", printed);
+    }
 }

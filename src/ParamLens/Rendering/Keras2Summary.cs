@@ -84,7 +84,9 @@ public static class Keras2Summary
         public void Layer(LayerAccount row, Model model, int level, bool isNestedLast)
         {
             var layer = row.Layer;
-            var fields = new List<string> { $"{layer.Name} ({layer.ClassName})", ShapeText(layer), ParamText(row) };
+            // Keras 2 never calls a subclassed model's layers symbolically, so their output shape is "multiple".
+            var shape = model.Kind == ModelKind.Subclassed ? "multiple" : ShapeText(layer);
+            var fields = new List<string> { $"{layer.Name} ({layer.ClassName})", shape, ParamText(row) };
             var extraConnections = new List<string>();
             if (!sequentialLike)
             {
