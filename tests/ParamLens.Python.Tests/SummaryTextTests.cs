@@ -9,18 +9,7 @@ namespace ParamLens.Python.Tests;
 /// <see cref="KerasSession"/>, with the call's own arguments.</summary>
 public class SummaryTextTests
 {
-    private static Model Founding(KerasSession k)
-    {
-        var x0 = k.Input(64, 64, 3);
-        var x = k.Layer("ZeroPadding2D", new { padding = new[] { 3, 3 } }).Apply(x0);
-        x = k.Layer("Conv2D", new { filters = 32, kernel_size = new[] { 7, 7 }, strides = new[] { 1, 1 }, name = "conv0" }).Apply(x);
-        x = k.Layer("BatchNormalization", new { axis = 3, name = "bn0" }).Apply(x);
-        x = k.Layer("Activation", new { activation = "relu" }).Apply(x);
-        x = k.Layer("MaxPooling2D", new { pool_size = new[] { 2, 2 }, name = "max_pool" }).Apply(x);
-        x = k.Layer("Flatten").Apply(x);
-        x = k.Layer("Dense", new { units = 1, activation = "sigmoid", name = "fc" }).Apply(x);
-        return k.Model(x0, x, "myModel");
-    }
+    private static Model Founding(KerasSession k) => SeedExample.SeedModel.Build(k);
 
     [Fact]
     public void Keras3_Summary_Matches_The_Renderer()

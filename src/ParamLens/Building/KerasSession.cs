@@ -21,7 +21,7 @@ public sealed partial class KerasSession(KerasVersion? version = null)
     public KerasTensor Input(long?[] shape, string? name = null, long? batchSize = null, string dtype = DType.Float32)
     {
         var inputName = name ?? (Version.IsKeras3 ? Unique("input_layer") : UniqueOneBased("input"));
-        return NewInputLayer(inputName, [batchSize, .. shape], dtype, Version).CreateInputNode();
+        return Graph.Layer.NewInput(inputName, [batchSize, .. shape], Version, dtype).CreateInputNode();
     }
 
     public KerasTensor Input(params long[] shape) => Input(shape.Select(d => (long?)d).ToArray());
@@ -57,22 +57,11 @@ public sealed partial class KerasSession(KerasVersion? version = null)
         if (inputShape is not null)
         {
             var autoName = inputName ?? (Version.IsKeras3 ? Unique("input_layer") : (layers.Count > 0 ? layers[0].Name : "sequential") + "_input");
-            input = NewInputLayer(autoName, [null, .. inputShape], DType.Float32, Version);
+            input = Graph.Layer.NewInput(autoName, [null, .. inputShape], Version, DType.Float32);
         }
         return Graph.Model.Sequential(name ?? ModelName("sequential"), input, layers, Version);
     }
 
-    private static Layer NewInputLayer(string name, long?[] batchShape, string dtype, KerasVersion version)
-    {
-        var declaration = LayerCatalog.Get("InputLayer");
-        var config = new JsonObject
-        {
-            ["name"] = name,
-            ["batch_shape"] = new JsonArray(batchShape.Select(d => d is null ? null : (JsonNode)JsonValue.Create(d.Value)).ToArray()),
-            ["dtype"] = dtype,
-        };
-        return new Layer(declaration, declaration.Configure(config, version), name);
-    }
 
     private string ModelName(string baseName) => Version.IsStandalone ? UniqueOneBased(baseName) : Unique(baseName);
 

@@ -134,12 +134,12 @@ public static class KerasJsonReader
                 var layer = CreateLayerOrModel(entry);
                 // Older configs put the input shape on the first layer instead of an InputLayer entry.
                 if (index == 0 && layer.Config is { } c && (c.OptDims("batch_input_shape") ?? c.OptDims("batch_shape")) is { } dims)
-                    inputLayer = AutoInput(layer.Name + "_input", dims);
+                    inputLayer = Layer.NewInput(layer.Name + "_input", dims, version);
                 layers.Add(layer);
             }
             if (inputLayer is null && config is JsonObject cfg && cfg["build_input_shape"] is JsonArray buildShape)
-                inputLayer = AutoInput(version.IsKeras3 ? "input_layer" : (layers.FirstOrDefault()?.Name ?? name) + "_input",
-                    buildShape.Select(d => d is null ? (long?)null : d.GetValue<long>()).ToArray());
+                inputLayer = Layer.NewInput(version.IsKeras3 ? "input_layer" : (layers.FirstOrDefault()?.Name ?? name) + "_input",
+                    buildShape.Select(d => d is null ? (long?)null : d.GetValue<long>()).ToArray(), version);
             try
             {
                 return Model.Sequential(name, inputLayer, layers, version);
@@ -148,17 +148,6 @@ public static class KerasJsonReader
             {
                 throw ModelException.At($"model '{name}'", e);
             }
-        }
-
-        private Layer AutoInput(string name, long?[] batchShape)
-        {
-            var declaration = LayerCatalog.Get("InputLayer");
-            var config = new JsonObject
-            {
-                ["name"] = name,
-                ["batch_shape"] = new JsonArray(batchShape.Select(d => d is null ? null : (JsonNode)JsonValue.Create(d.Value)).ToArray()),
-            };
-            return new Layer(declaration, declaration.Configure(config, version), name);
         }
 
         private Model ReadFunctional(JsonObject config, string className)

@@ -60,6 +60,20 @@ public class Layer
         DtypePolicy = config.OptString("dtype");
     }
 
+    /// <summary>An InputLayer whose output has this batch shape (batch axis first; null dims are unknown).</summary>
+    public static Layer NewInput(string name, IEnumerable<long?> batchShape, KerasVersion version, string? dtype = null)
+    {
+        var declaration = LayerCatalog.Get("InputLayer");
+        var config = new System.Text.Json.Nodes.JsonObject
+        {
+            ["name"] = name,
+            ["batch_shape"] = new System.Text.Json.Nodes.JsonArray(batchShape
+                .Select(d => d is null ? null : (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(d.Value)).ToArray()),
+        };
+        if (dtype is not null) config["dtype"] = dtype;
+        return new Layer(declaration, declaration.Configure(config, version), name);
+    }
+
     /// <summary>For models, which declare themselves.</summary>
     protected Layer(string name) => Name = name;
 

@@ -121,8 +121,7 @@ public sealed class Model : Layer
         {
             if (!build) throw new ModelException($"model '{Name}' is not built");
             if (inputs.Count != 1) throw new ModelException($"a Sequential model takes 1 input, got {inputs.Count}");
-            var inputLayer = new Layer(LayerCatalog.Get("InputLayer"),
-                LayerCatalog.Get("InputLayer").Configure(new() { ["batch_shape"] = ShapeJson(inputs[0]) }, Version), Name + "_input");
+            var inputLayer = NewInput(Name + "_input", inputs[0], Version);
             BuildSequential(inputLayer.CreateInputNode());
             return (Outputs.Select(t => t.Shape).ToArray(), null);
         }
@@ -138,9 +137,6 @@ public sealed class Model : Layer
         }
         return (Outputs.Select(t => shapes[t]).ToArray(), null);
     }
-
-    private static System.Text.Json.Nodes.JsonArray ShapeJson(Shape s) =>
-        new(s.Select(d => d is null ? null : (System.Text.Json.Nodes.JsonNode)System.Text.Json.Nodes.JsonValue.Create(d.Value)).ToArray());
 
     /// <summary>
     /// Keras <c>map_graph</c>: walk back from the outputs, depth-first, to find this graph's nodes, their depth from the

@@ -101,18 +101,7 @@ public class GeneratedPrintedSummaryTests
         model.Layers.SelectMany(l => l is Model m ? new[] { l }.Concat(AllLayers(m)) : [l]);
 
     /// <summary>The founding model: a 7×7 convolution after a 3-pixel zero padding; bn0 holds 2 × 32 = 64.</summary>
-    private static Case Seed(KerasSession k)
-    {
-        var input = k.Input(64, 64, 3);
-        var x = k.Layer("ZeroPadding2D", new { padding = new[] { 3, 3 } }).Apply(input);
-        x = k.Layer("Conv2D", new { filters = 32, kernel_size = new[] { 7, 7 }, strides = new[] { 1, 1 }, name = "conv0" }).Apply(x);
-        x = k.Layer("BatchNormalization", new { axis = 3, name = "bn0" }).Apply(x);
-        x = k.Layer("Activation", new { activation = "relu" }).Apply(x);
-        x = k.Layer("MaxPooling2D", new { pool_size = new[] { 2, 2 }, name = "max_pool" }).Apply(x);
-        x = k.Layer("Flatten").Apply(x);
-        x = k.Layer("Dense", new { units = 1, activation = "sigmoid", name = "fc" }).Apply(x);
-        return new(k.Model(input, x, "myModel"), ["conv0", "bn0", "fc"], ["bn0"], []);
-    }
+    private static Case Seed(KerasSession k) => new(SeedExample.SeedModel.Build(k), ["conv0", "bn0", "fc"], ["bn0"], []);
 
     /// <summary>Sequential: a 5×5 stride-2 convolution (its input hidden, so several kernels fit), a 3×1 kernel without
     /// bias (unique: a 1×3 would shrink the width instead), a global pooling whose class a cut cell loses.</summary>
