@@ -39,7 +39,7 @@ public sealed class DenseDeclaration() : LayerDeclaration("Dense",
         var units = call.Config.Long("units");
         var inputs = call.Input[-1] ?? throw new ModelException($"the last dimension of the input {call.Input} must be known to build the weights");
         var lora = Lora.Rank(call);
-        yield return Lora.Base("kernel", Shape.Of(inputs, units), $"connects each of the {inputs} inputs to each of the {units} units", lora);
+        yield return Lora.Base("kernel", Shape.Of(inputs, units), $"connects each of the {inputs} inputs to {(units == 1 ? "the single unit" : $"each of the {units} units")}", lora);
         if (call.Config.Bool("use_bias"))
             yield return new("bias", Shape.Of(units), true, "one offset per unit");
         if (lora is long r)

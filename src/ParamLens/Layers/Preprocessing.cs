@@ -171,7 +171,13 @@ public sealed class HashingDeclaration() : LayerDeclaration("Hashing",
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
         var mode = call.Config.String("output_mode");
-        var effective = call.Config.Version.IsKeras3 && mode == "one_hot" ? "multi_hot" : mode;
+        var effective = mode;
+        if (call.Config.Version.IsKeras3 && mode == "one_hot")
+        {
+            // keras/src/layers/preprocessing/hashing.py compute_output_spec: every mode but 'int' replaces the last axis.
+            call.Note("Keras 3's Hashing shapes output_mode 'one_hot' like 'multi_hot': the last axis is replaced by num_bins");
+            effective = "multi_hot";
+        }
         return [CategoricalOutput.Encode(call, call.Input, effective, call.Config.Long("num_bins"), "num_bins")];
     }
 }

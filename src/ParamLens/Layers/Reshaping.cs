@@ -48,6 +48,8 @@ public sealed class ReshapeDeclaration() : LayerDeclaration("Reshape", ConfigKey
         }
         else if (inputSize is long n && n != known)
             throw new ModelException($"cannot reshape {LayerConfig.Number(n)} values into {LayerConfig.Number(known)} ([{string.Join(", ", target)}])");
+        else if (inputSize is null)
+            call.Note($"the target shape holds {LayerConfig.Number(known)} values per sample; the input has an unknown axis, so the sizes are checked when data arrives");
         else
             call.Note($"the {LayerConfig.Number(known)} values per sample are rearranged into the target shape");
         return [new Shape([call.Input[0], .. dims])];
