@@ -1,0 +1,22 @@
+import keras
+from keras import layers
+
+inp = keras.Input(shape=(8, 8, 3), name="image")
+x = layers.Rescaling(1.0 / 255, name="rescale")(inp)
+x = layers.Normalization(axis=-1, name="norm")(x)
+x = layers.GaussianNoise(0.1, name="noise")(x)
+x = layers.Conv2DTranspose(4, 3, strides=2, padding="same", name="up")(x)
+x = layers.BatchNormalization(name="bn")(x)
+x = layers.GroupNormalization(groups=2, name="gn")(x)
+x = layers.ZeroPadding2D(1, name="pad")(x)
+x = layers.Reshape((18, 72), name="rows")(x)
+x = layers.TimeDistributed(layers.Dense(5), name="td")(x)
+x = layers.SpatialDropout1D(0.2, name="sdrop")(x)
+x = layers.EinsumDense("abc,cd->abd", output_shape=(None, 6), bias_axes="d", name="einsum")(x)
+x = layers.Reshape((18, 2, 3, 1), name="frames")(x)
+x = layers.ConvLSTM2D(2, (2, 2), name="convlstm")(x)
+x = layers.Flatten(name="flat")(x)
+x = layers.UnitNormalization(name="unit")(x)
+out = layers.Dense(3, activation="softmax", name="probs")(x)
+model = keras.Model(inp, out, name="families")
+model.summary()
