@@ -157,6 +157,8 @@ public sealed class PythonCodeObject
             var flagged = (type & FlagRef) != 0;
             // Python 3.4+ numbers objects written with FLAG_REF in write order, containers before their items.
             var slot = -1;
+            if (flagged && layout == PythonCodeLayout.Python2)
+                throw new PythonCodeException($"a reference flag at byte {at}, which Python 2 marshal does not write");
             if (flagged)
             {
                 slot = _refs.Count;
