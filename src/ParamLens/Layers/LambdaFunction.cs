@@ -197,7 +197,6 @@ public static class LambdaFunction
         [132] = "an inner function (MAKE_FUNCTION)",
         [133] = "a slice (BUILD_SLICE)",
         [137] = "a variable of an enclosing function (LOAD_DEREF)",
-        [149] = "variables of an enclosing function (COPY_FREE_VARS)",
         [171] = "a function call (CALL)",
     }, OpensWithResume: true);
 
@@ -267,13 +266,15 @@ public static class LambdaFunction
                 position += 1;
             }
 
-            if (!dialect.Opcodes.TryGetValue(opcode, out var instruction))
+            var known = dialect.Opcodes.TryGetValue(opcode, out var instruction);
+            // Any other first instruction means another Python version, whose opcodes this table would misread
+            // (3.13 renumbered them: its RESUME is 3.12's COPY_FREE_VARS).
+            if (dialect.OpensWithResume && !sawResume && !(known && instruction.Kind is (Instruction.Resume or Instruction.Cache)))
+                return Refuse("its bytecode does not begin as Python 3.11–3.12 code does (a later Python?)");
+            if (!known)
                 return Refuse(dialect.Refused.TryGetValue(opcode, out var what)
                     ? $"it uses {what}{NameAt(code, opcode, oparg)}, which is not element-wise arithmetic"
                     : $"it uses opcode {opcode} (at byte {at}), which is not element-wise arithmetic");
-            // Any other first instruction means another Python version, whose opcodes this table may misread.
-            if (dialect.OpensWithResume && !sawResume && instruction.Kind is not (Instruction.Resume or Instruction.Cache))
-                return Refuse("its bytecode does not begin as Python 3.11–3.12 code does (a later Python?)");
             switch (instruction.Kind)
             {
                 case Instruction.Nop or Instruction.Cache:

@@ -135,6 +135,9 @@ public class LambdaFunctionTests
         var noResume = (byte[])plus.Clone();
         noResume[26] = 9; // NOP
         Assert.Contains("does not begin as Python 3.11–3.12 code does", LambdaFunction.Analyse(Convert.ToBase64String(noResume)).Reason);
+        var renumbered = (byte[])plus.Clone();
+        renumbered[26] = 149; // RESUME in 3.13, COPY_FREE_VARS in 3.11–3.12 (where the code would need free variables)
+        Assert.Contains("a later Python", LambdaFunction.Analyse(Convert.ToBase64String(renumbered)).Reason);
     }
 
     // ---- other Python versions, assembled by hand ----
@@ -205,6 +208,19 @@ public class LambdaFunctionTests
         foreach (var n in names) m.Type('z').ShortText((string)n);
         return m.Type(')').Byte(1).Type('z').ShortText("x").Type(')').Byte(0).Type(')').Byte(0)
             .Type('z').ShortText("m.py").Type('z').ShortText("<lambda>").Int(1).Bytes([]).ToArray();
+    }
+
+    [Fact]
+    public void ReferenceFlags_AreNotPython2()
+    {
+        // The Python 2 code object of Python2_CodeObject_WithClassicDivision, but with FLAG_REF on its type code.
+        var bytes = new Marshal()
+            .Type('c', reference: true).Int(1).Int(1).Int(1).Int(0x43).Bytes([0x7C, 0, 0, 0x0B, 0x53])
+            .Type('(').Int(1).Type('N').Type('(').Int(0).Type('(').Int(1).Type('t').Text("x")
+            .Type('(').Int(0).Type('(').Int(0).Type('s').Text("m.py").Type('t').Text("<lambda>").Int(1).Bytes([]).ToArray();
+        Assert.Null(LambdaFunction.Analyse(Encoding.Latin1.GetString(bytes)).Expression);
+        bytes[0] = (byte)'c';
+        Assert.Equal("lambda x: -x", LambdaFunction.Analyse(Encoding.Latin1.GetString(bytes)).Expression);
     }
 
     [Fact]
