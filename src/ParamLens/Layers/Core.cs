@@ -197,17 +197,18 @@ public sealed class IdentityDeclaration() : LayerDeclaration("Identity")
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) => [Same(call, "the shape is unchanged: the input is passed through")];
 }
 
-/// <summary>Keras <c>Lambda</c>: an arbitrary Python function. Its output shape is known only from the config's
-/// <c>output_shape</c> (without the batch axis); variables the function creates are not tracked, so it has no weights.</summary>
+/// <summary>Keras <c>Lambda</c>: an arbitrary Python function. Its output shape is known from the config's
+/// <c>output_shape</c> (without the batch axis), or from a stored lambda that provably keeps the input shape
+/// (<see cref="LambdaFunction"/>); variables the function creates are not tracked, so it has no weights.</summary>
 public sealed class LambdaDeclaration() : LayerDeclaration("Lambda",
     ConfigKey.Opt("function", null), ConfigKey.Opt("output_shape", null), ConfigKey.Opt("mask", null), ConfigKey.Opt("arguments", null))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
-        var shapes = ConfiguredOutput.Shapes(call)
+        var shapes = ConfiguredOutput.Shapes(call) ?? LambdaFunction.ElementWiseOutput(call)
             ?? throw new ModelException("the output shape of a Lambda cannot be derived: its function is Python code that is not run here, " +
                 "and its config has no 'output_shape' given as dimensions");
-        call.Note("a Lambda runs Python code that is not analysed; Keras does not track variables it creates, so it has no weights");
+        call.Note("Keras does not track variables a Lambda's Python code creates, so it has no weights");
         return shapes;
     }
 }

@@ -20,9 +20,8 @@ public class CorpusTests
     /// Cases that cannot be counted yet. Each must fail with exactly its error; every other case is checked in full
     /// (custom classes whose output shape the file records, through the shape Keras 3 writes for each consumed tensor or
     /// the next layer's build shape, load, and their stored weights are counted).
-    /// Custom classes (QKeras, HGQ, layers defined in a model's own code) and Lambdas without an <c>output_shape</c> need
-    /// output shapes that only running their Python code gives (Keras 2.2 <c>Lambda.compute_output_shape</c> calls the
-    /// function on a placeholder; keras/src/layers/core/lambda_layer.py traces it).
+    /// Custom classes (QKeras, HGQ, layers defined in a model's own code) need output shapes that only running their
+    /// Python code gives. Lambdas without an <c>output_shape</c> load when their stored bytecode is element-wise arithmetic.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, Blocked> BlockedCases = new Dictionary<string, Blocked>
     {
@@ -30,9 +29,6 @@ public class CorpusTests
         ["json-qkeras-mnist-cnn-k2.4.0"] = new("'QConv2D' is not a Keras layer class", Custom + " (QKeras)"),
         ["v3-qkeras-3layer-k3.14"] = new("layer 'output' (QDense): 'QDense' is not a Keras layer class",
             Custom + " (QKeras); the shapes the file records cover every layer but the last, whose consumer records none"),
-        ["json-config-only-carnd-k2.0.6"] = new("the output shape of a Lambda cannot be derived", "a Lambda without output_shape"),
-        ["h5-nvidia-steering-k1.2.1"] = new("layer 'lambda_1' (Lambda): the output shape of a Lambda cannot be derived",
-            "a Keras 1 model whose first layer is a Lambda without output_shape"),
     };
 
     private static string CorpusRoot => Path.Combine(TestPaths.Shared, "corpus");
@@ -95,6 +91,23 @@ public class CorpusTests
         Assert.True(verification.Agrees, $"{id}:\n" + string.Join("\n", verification.Mismatches));
         Assert.Equal(expected["weight_count"]!.GetValue<int>(), file.Stored!.Weights.Count);
         Assert.Equal(expected["total_params"]!.GetValue<long>(), file.Stored.TotalCount);
+    }
+
+    [Fact]
+    public void Carnd_ConfigOnly_NormalisingLambdaKeepsTheInputShape_AndTheTotalIsTheCompanionWeightsTotal()
+    {
+        // Keras 2.0.6 stored lambda x: x / 255 - 0.5 as Python 3.5 bytecode; its input is (64, 64, 3).
+        var file = ModelSource.Open(Path.Combine(CorpusRoot, "json-config-only-carnd-k2.0.6", "model.json"));
+        var account = ModelAccount.Of(file.Model);
+        var lambda = account.Layers.Single(r => r.Layer.Name == "lambda_1").Layer;
+        Assert.Equal(Shapes.Shape.Of(null, 64, 64, 3), lambda.InboundNodes[0].Outputs[0].Shape);
+        Assert.Contains(lambda.InboundNodes[0].Call!.Notes, n => n.Contains("`lambda x: x / 255 - 0.5`") && n.Contains("Python 3.0–3.5"));
+        // Valid 5x5 stride-2 convolutions: 64 -> 30 -> 13 -> 5; 3x3 stride 2 'same': 5 -> 3; 3x3 stride 2 valid: 3 -> 1.
+        long conv = (5 * 5 * 3 + 1) * 24 + (5 * 5 * 24 + 1) * 36 + (5 * 5 * 36 + 1) * 48 + (3 * 3 * 48 + 1) * 64 + (3 * 3 * 64 + 1) * 64;
+        long dense = (1 * 1 * 64 + 1) * 80 + (80 + 1) * 40 + (40 + 1) * 16 + (16 + 1) * 10 + (10 + 1) * 1;
+        Assert.Equal(140_625, conv + dense); // the notes' total of the companion model.h5's stored weights
+        Assert.Equal(conv + dense, account.TotalParams);
+        Assert.Equal(conv + dense, account.TrainableParams);
     }
 
     /// <summary>Layer rows by name (a Sequential's InputLayer entry has no row in Keras either: it must hold nothing).</summary>
