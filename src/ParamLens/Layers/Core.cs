@@ -205,7 +205,7 @@ public sealed class LambdaDeclaration() : LayerDeclaration("Lambda",
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
         var shapes = ConfiguredOutput.Shapes(call)
-            ?? throw new ModelException("the output shape of a Lambda cannot be derived: its function is Python code that is not run here, " +
+            ?? call.UnknownOutput("the output shape of a Lambda cannot be derived: its function is Python code that is not run here, " +
                 "and its config has no 'output_shape' given as dimensions");
         call.Note("a Lambda runs Python code that is not analysed; Keras does not track variables it creates, so it has no weights");
         return shapes;

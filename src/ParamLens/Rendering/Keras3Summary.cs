@@ -45,10 +45,20 @@ public static class Keras3Summary
         sb.Append($"Model: \"{model.Name}\"\n");
         sb.Append(RichTable.Render(headers, justify, rows, widths));
         var optimizer = account.Optimizer;
-        var total = account.TotalParams + (optimizer?.Count ?? 0);
-        sb.Append($" Total params: {Count(total)} ({ByteSize.Keras3(account.TotalBytes + (optimizer?.Bytes ?? 0))})\n");
-        sb.Append($" Trainable params: {Count(account.TrainableParams)} ({ByteSize.Keras3(account.TrainableBytes)})\n");
-        sb.Append($" Non-trainable params: {Count(account.NonTrainableParams)} ({ByteSize.Keras3(account.NonTrainableBytes)})\n");
+        if (account.UnknownTotalsReason is { } why)
+        {
+            // ParamLens' own lines: Keras would have run the code and known every count.
+            sb.Append($" Total params: unknown ({why})\n");
+            sb.Append(" Trainable params: unknown\n");
+            sb.Append(" Non-trainable params: unknown\n");
+        }
+        else
+        {
+            var total = account.TotalParams!.Value + (optimizer?.Count ?? 0);
+            sb.Append($" Total params: {Count(total)} ({ByteSize.Keras3(account.TotalBytes!.Value + (optimizer?.Bytes ?? 0))})\n");
+            sb.Append($" Trainable params: {Count(account.TrainableParams!.Value)} ({ByteSize.Keras3(account.TrainableBytes!.Value)})\n");
+            sb.Append($" Non-trainable params: {Count(account.NonTrainableParams!.Value)} ({ByteSize.Keras3(account.NonTrainableBytes!.Value)})\n");
+        }
         if (optimizer is not null) sb.Append($" Optimizer params: {Count(optimizer.Count)} ({ByteSize.Keras3(optimizer.Bytes)})\n");
         return Crop(sb.ToString(), options.TerminalColumns);
     }
@@ -61,7 +71,7 @@ public static class Keras3Summary
         {
             $"{prefix}{layer.Name} ({layer.ClassName})",
             ShapeText(layer),
-            layer.IsBuilt ? Count(row.Params) : "0 (unbuilt)",
+            !layer.IsBuilt ? "0 (unbuilt)" : row.Params is { } n ? Count(n) : UnknownCount,
         };
         if (!sequentialLike)
         {
@@ -76,7 +86,8 @@ public static class Keras3Summary
                 AddRows(child, nested, level + 1, sequentialLike, options, rows);
     }
 
-    /// <summary>Shapes of the layer's last call: <c>(None, 64)</c>, several outputs as <c>[(None, 1), (None, 1)]</c>, <c>?</c> if never called.</summary>
+    /// <summary>Shapes of the layer's last call: <c>(None, 64)</c>, several outputs as <c>[(None, 1), (None, 1)]</c>, <c>?</c> if
+    /// never called or when a shape could not be derived (as Keras prints a layer whose output shape it does not know).</summary>
     internal static string ShapeText(Layer layer)
     {
         if (layer.InboundNodes.Count == 0) return "?";
@@ -85,6 +96,9 @@ public static class Keras3Summary
     }
 
     private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>The Param # cell of a layer whose count is unknown (ParamLens' own mark, like the unknown shape's).</summary>
+    internal const string UnknownCount = "?";
 
     /// <summary>rich crops every line at the console width.</summary>
     private static string Crop(string text, int columns)
