@@ -7,7 +7,8 @@ namespace ParamLens.Accounting;
 /// <summary>What could not be derived in a model, and what still was, in plain words.</summary>
 /// <param name="Shapes">One line per layer whose output shape could not be derived in the first place, saying why.</param>
 /// <param name="UnknownShapeLayers">Every layer whose output shape is unknown: those above and the layers after them.</param>
-/// <param name="Counts">One line per layer whose parameter count is unknown, saying why.</param>
+/// <param name="Counts">The layers whose weights could not be derived (no file supplied them), as <c>name (Class)</c>: their
+/// counts are unknown (each layer's notes say which input made them so).</param>
 /// <param name="KnownCounts">The top-level layers whose counts are still known, with their counts.</param>
 /// <param name="TotalsReason">Why the totals are unknown (null when they are known).</param>
 public sealed record UnknownFacts(
@@ -106,12 +107,13 @@ public sealed record Explanation(
         var nodes = AllLayers(account.Model).SelectMany(l => l.InboundNodes).ToArray();
         var origins = nodes.Select(n => n.UnknownShapeOrigin).OfType<Graph.Layer>().Distinct().ToArray();
         if (origins.Length == 0 && account.IsComplete) return null;
-        var shapes = origins.Select(o => $"the output shape of layer '{o.Name}' ({o.ClassName}) could not be derived" +
-            (o.InboundNodes.Select(n => n.Call?.UnknownOutputReason).FirstOrDefault(r => r is not null) is { } why ? $": {why}" : "")).ToArray();
+        var shapes = origins.Select(o => o.InboundNodes.Select(n => n.Call?.UnknownOutputReason).FirstOrDefault(r => r is not null) is { } why
+            ? $"layer '{o.Name}' ({o.ClassName}): {why}"
+            : $"the output shape of layer '{o.Name}' ({o.ClassName}) could not be derived").ToArray();
         var unknownShapes = AllLayers(account.Model)
             .Where(l => l.InboundNodes.Count > 0 && l.InboundNodes[^1].Outputs.Any(t => t.Shape.IsUnknownRank))
             .Select(l => l.Name).ToArray();
-        var counts = account.UnknownLayers.Select(l => $"layer '{l.Name}' ({l.ClassName}): its weights cannot be derived: {l.UnderivedWeightsReason}").ToArray();
+        var counts = account.UnknownLayers.Select(l => $"{l.Name} ({l.ClassName})").ToArray();
         var known = layers.Where(l => l.Params is not null).Select(l => (l.Name, l.Params!.Value)).ToArray();
         return new UnknownFacts(shapes, unknownShapes, counts, known, account.UnknownTotalsReason);
     }
@@ -141,7 +143,7 @@ public sealed record Explanation(
             notes.AddRange(build.Notes.Where(n => !notes.Contains(n))); // notes made while building the weights
         var weights = row.Weights.Select(Weight).ToArray();
         string? formula = null;
-        if (layer.Declaration is { } d && layer.BuildCall is { } b && weights.Length > 0)
+        if (layer.Declaration is { } d && layer.BuildCall is { } b && weights.Length > 0 && !layer.WeightsTakenFromFile) // stored weights have no formula
             formula = d.CountFormula(b, layer.OwnWeights.Select(w => w.Spec).ToArray());
         var inbound = layer.InboundNodes.Where(parent.Contains)
             .SelectMany(n => n.Inputs.Select(t => $"{t.Node.Layer.Name}[{t.Node.Index}][{t.Index}]")).ToArray();

@@ -36,8 +36,8 @@ internal static class UnknownLayerWeights
     {
         var name = w.ShortName ?? w.Name;
         var statistic = name is "moving_mean" or "moving_variance";
-        var why = layer.UnderivedWeightsReason is { } reason
-            ? $"the weights of '{layer.ClassName}' could not be derived here ({reason}), so its role is not derived"
+        var why = layer.UnderivedWeightsReason is not null
+            ? "the layer's input shape is unknown, so its weights and their roles are not derived"
             : $"'{layer.ClassName}' is not a class known here, so its role is not derived";
         return new WeightSpec(name, new Shape(w.Shape.Select(d => (long?)d)), !statistic,
             $"stored in the file as '{w.Name}'; {why}" +

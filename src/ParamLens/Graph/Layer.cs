@@ -203,7 +203,7 @@ public class Layer
         IReadOnlyList<Shape> outputs;
         if (inputs.Any(s => s.IsUnknownRank))
         {
-            call.Note($"{unknownInput?.Text ?? "an input shape is unknown"}, so this layer's output shape cannot be derived either: it is marked unknown (?)");
+            call.Note($"{unknownInput?.Text ?? "an input shape is unknown"}, so its output shape is unknown too (?)");
             outputs = Enumerable.Repeat(Shape.Unknown, ConnectedOutputs).ToArray();
         }
         else
@@ -218,7 +218,7 @@ public class Layer
             {
                 UnderivedWeightsReason = $"{unknownInput?.Text ?? "an input shape is unknown"}, and the weights '{ClassName}' builds depend on it";
                 UnderivedWeightsOrigin = unknownInput?.Origin;
-                buildCall.Note($"its weights cannot be derived: {UnderivedWeightsReason}; they are unknown unless a file stores them");
+                buildCall.Note($"so are the weights '{ClassName}' builds from its input shape: they are unknown unless a file stores them");
             }
             else
             {

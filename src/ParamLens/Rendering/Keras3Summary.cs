@@ -47,10 +47,10 @@ public static class Keras3Summary
         var optimizer = account.Optimizer;
         if (account.UnknownTotalsReason is { } why)
         {
-            // ParamLens' own lines: Keras would have run the code and known every count.
-            sb.Append($" Total params: unknown ({why})\n");
-            sb.Append(" Trainable params: unknown\n");
-            sb.Append(" Non-trainable params: unknown\n");
+            // ParamLens' own lines (Keras would have run the code and known every count), so not cut at the console width.
+            return Crop(sb.ToString(), options.TerminalColumns) +
+                $" Total params: unknown ({why})\n Trainable params: unknown\n Non-trainable params: unknown\n" +
+                (optimizer is null ? "" : $" Optimizer params: {Count(optimizer.Count)} ({ByteSize.Keras3(optimizer.Bytes)})\n");
         }
         else
         {

@@ -51,9 +51,9 @@ public static class MarkdownExplanation
     {
         sb.Append($"\n{new string('#', Math.Min(level, 6))} `{l.Name}` ({l.ClassName}{(l.Detail is null ? "" : " " + l.Detail)}) — {N(l.Params)} params\n\n");
         sb.Append(l.InputShapes.Count == 0 ? $"Output `{ShapeList(l.OutputShapes)}`.\n" : $"`{ShapeList(l.InputShapes)}` → `{ShapeList(l.OutputShapes)}`\n");
-        if (l.ShapeNotes.Count > 0 || l.UnknownParamsReason is not null) sb.Append('\n');
+        if (l.ShapeNotes.Count > 0 || (l.Children.Count > 0 && l.UnknownParamsReason is not null)) sb.Append('\n');
         foreach (var note in l.ShapeNotes) sb.Append($"- {Escape(note)}\n");
-        if (l.UnknownParamsReason is { } unknown) sb.Append($"- parameter count unknown: {Escape(unknown)}\n");
+        if (l.Children.Count > 0 && l.UnknownParamsReason is { } unknown) sb.Append($"- parameter count unknown: {Escape(unknown)}\n");
         if (l.Uses > 1) sb.Append($"- shared: called {l.Uses} times, its weights are counted once\n");
         if (l.Children.Count > 0)
         {

@@ -45,7 +45,9 @@ public static class TextExplanation
         foreach (var shape in u.Shapes) sb.Append($"{bullet}{shape}\n");
         if (u.UnknownShapeLayers.Count > 0)
             sb.Append($"{bullet}so the output shapes of {u.UnknownShapeLayers.Count} layer(s) are unknown (?): {string.Join(", ", u.UnknownShapeLayers)}\n");
-        foreach (var count in u.Counts) sb.Append($"{bullet}{count}\n");
+        if (u.Counts.Count > 0)
+            sb.Append($"{bullet}the weights of {u.Counts.Count} layer(s) depend on an input shape that is unknown, and the file stores none, ")
+              .Append($"so their parameter counts are unknown: {string.Join(", ", u.Counts)}\n");
         if (u.TotalsReason is null)
             sb.Append($"{bullet}every parameter count is still known: the file stores the weights of the layers whose shapes are unknown, and they are counted as stored\n");
         else
@@ -72,7 +74,7 @@ public static class TextExplanation
         var shapes = l.InputShapes.Count == 0 ? $"→ {ShapeList(l.OutputShapes)}" : $"{ShapeList(l.InputShapes)} → {ShapeList(l.OutputShapes)}";
         sb.Append($"{title}  {shapes}  {N(l.Params)} params\n");
         foreach (var note in l.ShapeNotes) sb.Append($"{indent}  {note}\n");
-        if (l.UnknownParamsReason is { } unknown) sb.Append($"{indent}  parameter count unknown: {unknown}\n");
+        if (l.Children.Count > 0 && l.UnknownParamsReason is { } unknown) sb.Append($"{indent}  parameter count unknown: {unknown}\n");
         if (l.Uses > 1) sb.Append($"{indent}  shared: called {l.Uses} times, its weights are counted once\n");
         if (l.Children.Count > 0)
         {
