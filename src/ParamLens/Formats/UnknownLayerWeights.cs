@@ -7,7 +7,8 @@ namespace ParamLens.Formats;
 /// <summary>
 /// A layer whose class is not known here declares no weights, and a layer called on an input whose shape could not be
 /// derived has unknown weights; when the file stores weights, those it keeps for such a layer are counted and attributed
-/// to it, by where the file keeps them (none stored: it has none). Their trainability cannot be derived, so a weight is
+/// to it, by where the file keeps them (none stored: an unknown class has none, a known class's weights stay unknown).
+/// Their trainability cannot be derived, so a weight is
 /// taken as trainable unless it is a running statistic (moving mean or variance) or its layer is frozen, and its reason says so.
 /// </summary>
 internal static class UnknownLayerWeights
@@ -25,9 +26,13 @@ internal static class UnknownLayerWeights
                 if (layer is Model nested) Walk(nested, here);
                 else if (layer.IsBuilt && !layer.WeightsTakenFromFile
                          && (layer.HasUnknownOwnWeights || (layer.Declaration is UnknownLayerDeclaration && layer.OwnWeights.Count == 0)))
-                    layer.AdoptStoredWeights(stored.Weights
-                        .Where(w => w.LayerPath.Count >= here.Count && w.LayerPath.Take(here.Count).SequenceEqual(here))
-                        .Select(w => (Spec(w, layer), w.DType)));
+                {
+                    var own = stored.Weights.Where(w => w.LayerPath.Count >= here.Count && w.LayerPath.Take(here.Count).SequenceEqual(here)).ToArray();
+                    // A known class whose weights depend on an unknown shape builds some: none stored means the file
+                    // does not cover it, so its weights stay unknown rather than become none.
+                    if (own.Length > 0 || !layer.HasUnknownOwnWeights)
+                        layer.AdoptStoredWeights(own.Select(w => (Spec(w, layer), w.DType)));
+                }
             }
         }
     }

@@ -79,7 +79,7 @@ public static class Keras3Summary
             cells.Add(connections.Count == 0 ? "-" : string.Join(", ", connections));
         }
         if (options.ShowTrainable)
-            cells.Add(row.Weights.Count == 0 ? "-" : layer.Trainable ? "Y" : "N");
+            cells.Add(layer.HasUnknownWeights ? UnknownCount : row.Weights.Count == 0 ? "-" : layer.Trainable ? "Y" : "N");
         rows.Add([.. cells]);
         if (options.ExpandNested && layer is Model nested)
             foreach (var child in row.Children)

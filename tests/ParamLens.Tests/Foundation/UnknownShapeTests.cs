@@ -107,6 +107,27 @@ public class UnknownShapeTests
     }
 
     [Fact]
+    public void StoredWeights_ThatLeaveALayerOut_LeaveItsCountAndTheTotalsUnknown()
+    {
+        var model = CustomBlock();
+        var stored = new StoredWeights("test", [
+            new StoredWeight(["head"], "head/kernel:0", [5, 4], "float32"),
+            new StoredWeight(["head"], "head/bias:0", [4], "float32"),
+        ]);
+        var file = new ModelFile(model, stored, "test");
+        UnknownLayerWeights.Adopt(file);
+        var account = ModelAccount.Of(model);
+        Assert.Equal(5 * 4 + 4, Row(account, "head").Params);
+        Assert.Equal(0, Row(account, "block").Params); // a class not known here with nothing stored: none, as before
+        Assert.Null(Row(account, "out").Params); // a Dense builds weights: nothing stored means the file does not cover it
+        Assert.Null(account.TotalParams);
+        var verification = WeightVerification.Of(model, stored);
+        Assert.True(verification.Agrees);
+        Assert.Contains(verification.Unchecked, u => u.StartsWith("layer 'out' (Dense): its weights could not be derived", StringComparison.Ordinal)
+            && u.Contains("so they are unknown, not checked"));
+    }
+
+    [Fact]
     public void Verify_SaysWhichWeightsCouldNotBeDerived_WithoutCallingThemDisagreements()
     {
         var file = WithStoredWeights(CustomBlock());
@@ -141,6 +162,15 @@ public class UnknownShapeTests
         var head = text.Split('\n').Single(l => l.StartsWith("│ head (Dense)", StringComparison.Ordinal)).Split('│', StringSplitOptions.RemoveEmptyEntries).Select(c => c.Trim());
         Assert.Equal(["head (Dense)", "?", "24"], head);
         Assert.Contains(" Total params: 50 (200.00 B)\n", text); // 50 float32 weights × 4 bytes
+    }
+
+    [Fact]
+    public void Keras3Table_TrainableColumn_IsUnknownWhereTheWeightsAre()
+    {
+        var text = Keras3Summary.Render(ModelAccount.Of(CustomBlock()), new SummaryOptions { KerasVersion = KerasVersion.Parse("3.6.0"), ShowTrainable = true });
+        string Trainable(string layer) => text.Split('\n').Single(l => l.StartsWith($"│ {layer}", StringComparison.Ordinal)).Split('│', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
+        Assert.Equal("?", Trainable("head (Dense)"));
+        Assert.Equal("-", Trainable("drop (Dropout)"));
     }
 
     [Theory]
