@@ -47,12 +47,15 @@ internal static class Inner
         }
     }
 
-    /// <summary>Run a sub-layer's shape rule and keep its notes, marked with its name.</summary>
+    /// <summary>Run a sub-layer's shape rule and keep its notes, marked with its name. When the sub-layer's output shape
+    /// cannot be derived, neither can the wrapper's: the result is the outer call's single unknown output.</summary>
     public static IReadOnlyList<Shape> OutputShapes(LayerDeclaration declaration, LayerCall inner, LayerCall outer, string sublayer)
     {
         var shapes = declaration.OutputShapes(inner);
         foreach (var note in inner.Notes) outer.Note($"{sublayer}: {note}");
-        return shapes;
+        return shapes.Any(s => s.IsUnknownRank)
+            ? outer.UnknownOutput($"the output shape of the wrapped '{sublayer}' cannot be derived ({inner.UnknownOutputReason ?? "unknown"})")
+            : shapes;
     }
 }
 
@@ -74,6 +77,7 @@ public sealed class TimeDistributedDeclaration() : LayerDeclaration("TimeDistrib
         var (declaration, inner, name) = InnerCall(call);
         call.Note($"the time axis ({Shape.DimText(call.Input[1])}) is set aside: '{name}' sees each step as {inner.Input}");
         var outputs = Inner.OutputShapes(declaration, inner, call, name);
+        if (outputs is [{ IsUnknownRank: true }]) return outputs;
         var result = outputs.Select(s => new Shape([s[0], call.Input[1], .. s.Skip(1)])).ToArray();
         call.Note($"the time axis is put back: {string.Join(", ", result.AsEnumerable())}");
         return result;
@@ -143,6 +147,7 @@ public sealed class BidirectionalDeclaration() : LayerDeclaration("Bidirectional
             if (forward.Call.Config.Raw(flag)?.ToJsonString() != backward.Call.Config.Raw(flag)?.ToJsonString())
                 throw new ModelException($"the forward and backward layers must agree on '{flag}'");
         var outputs = Inner.OutputShapes(forward.Declaration, forward.Call, call, forward.Name);
+        if (outputs is [{ IsUnknownRank: true }]) return outputs;
         backward.Declaration.OutputShapes(backward.Call); // validates the backward layer on the same input
         var states = ReturnsState(forward.Call.Config) ? outputs.Skip(1).ToArray() : [];
         var y = outputs[0];

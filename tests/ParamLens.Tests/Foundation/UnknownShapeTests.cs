@@ -278,6 +278,19 @@ public class UnknownShapeTests
     }
 
     [Fact]
+    public void WrapperAroundALambdaWithoutOutputShape_HasAnUnknownShape_AndItsOwnCount()
+    {
+        var k = new KerasSession(KerasVersion.Parse("2.15.0"));
+        var x = k.Input(5, 3);
+        var wrapper = k.Layer("TimeDistributed", JsonNode.Parse("""{"name": "td", "layer": {"class_name": "Lambda", "config": {"name": "f", "function": "lambda x: x"}}}""")!.AsObject());
+        var model = k.Model(x, wrapper.Apply(x));
+        Assert.True(wrapper.InboundNodes[0].Outputs[0].Shape.IsUnknownRank);
+        Assert.StartsWith("the output shape of the wrapped 'f' cannot be derived (the output shape of a Lambda cannot be derived",
+            wrapper.InboundNodes[0].Call!.UnknownOutputReason);
+        Assert.Equal(0, ModelAccount.Of(model).TotalParams); // the step input (None, 3) is known, and a Lambda builds nothing
+    }
+
+    [Fact]
     public void UnbuiltSequential_CalledOnAnUnknownShape_HasUnknownLayers()
     {
         var k = new KerasSession(KerasVersion.Parse("3.6.0"));
