@@ -14,9 +14,11 @@ namespace ParamLens.Tests.Formats;
 public class CorpusTests
 {
     /// <summary>
-    /// Cases with custom classes (QKeras, HGQ) whose output shapes only running their Python code gives, and whose files
-    /// record none: those shapes, and every shape after them, are unknown. The files store every layer's weights, so every
-    /// count is still known and must equal the expected one.
+    /// Cases with custom classes (QKeras, HGQ) whose output shapes only running their Python code gives, and which the
+    /// files do not all record (the Keras 3 archive records every one but the last layer's): those shapes, and every shape
+    /// after them, are unknown. The files store every layer's weights, so every count is still known and must equal the
+    /// expected one. (The two Lambda cases load the same way; their shapes are not asserted unknown, since a Lambda's
+    /// output shape may be derivable from its function.)
     /// </summary>
     public static readonly TheoryData<string> CustomClassCases =
         new(["h5-hgq-mnist-k2.13", "json-qkeras-mnist-cnn-k2.4.0", "v3-qkeras-3layer-k3.14"]);
