@@ -113,8 +113,9 @@ public class Layer
     public IReadOnlyList<Shape>? RecordedBuildShapes { get; set; }
     public virtual bool IsBuilt => BuildCall is not null;
 
-    /// <summary>Why the weights of this layer could not be derived (its build input shape is unknown), or null when they
-    /// were. Stays set after a file's stored weights are adopted, to say where they came from.</summary>
+    /// <summary>Why the weights of this layer could not be derived (its build input shape is unknown, or a sub-layer's class
+    /// is not known here), or null when they were. Stays set after a file's stored weights are adopted, to say where they
+    /// came from.</summary>
     public string? UnderivedWeightsReason { get; private set; }
 
     /// <summary>The layer whose output shape could not be derived, which left this layer's weights underivable.</summary>
@@ -222,8 +223,10 @@ public class Layer
             }
             else
             {
+                var specs = Declaration!.Weights(buildCall).ToArray();
+                if (buildCall.UnknownWeightsReason is { } why) UnderivedWeightsReason = why;
                 var dtype = DType.VariableDtype(DtypePolicy);
-                foreach (var spec in Declaration!.Weights(buildCall))
+                foreach (var spec in specs)
                 {
                     _ = spec.Count; // an unknown dim in a weight is an error now, not in a renderer later
                     _weights.Add(new Weight(this, spec, spec.DType ?? dtype));

@@ -34,6 +34,18 @@ public sealed class LayerCall(LayerConfig config, IReadOnlyList<Shape> inputs)
 
     public void Note(string text) => Notes.Add(text);
 
+    /// <summary>Why the weights could not be derived, when the declaration gave up on them; else null.</summary>
+    public string? UnknownWeightsReason { get; private set; }
+
+    /// <summary>Weights that cannot be derived (they belong to a sub-layer of a class not known here): none are declared,
+    /// and the layer's weights are unknown unless a file stores them.</summary>
+    public IEnumerable<WeightSpec> UnknownWeights(string why)
+    {
+        UnknownWeightsReason = why;
+        Note(why + "; its weights are unknown unless a file stores them");
+        return [];
+    }
+
     /// <summary>Why the output shape could not be derived, when the declaration gave up on it; else null.</summary>
     public string? UnknownOutputReason { get; private set; }
 

@@ -27,6 +27,12 @@ internal static class Inner
         }
     }
 
+    /// <summary>Why a composite layer's weights cannot be derived when a sub-layer is of a class not known here; null when
+    /// the class is known.</summary>
+    public static string? UnknownClass(LayerDeclaration declaration, string what) => declaration is UnknownLayerDeclaration
+        ? $"{what} is '{declaration.ClassName}', a class not known here, so the weights built for it cannot be derived"
+        : null;
+
     public static string NameOf(LayerDeclaration declaration, LayerConfig config) =>
         config.OptString("name") ?? KerasSession.SnakeCase(declaration.ClassName);
 
@@ -86,6 +92,7 @@ public sealed class TimeDistributedDeclaration() : LayerDeclaration("TimeDistrib
     public override IEnumerable<WeightSpec> Weights(LayerCall call)
     {
         var (declaration, inner, name) = InnerCall(call);
+        if (Inner.UnknownClass(declaration, $"the wrapped '{name}'") is { } unknown) return call.UnknownWeights(unknown);
         return Inner.WeightsOf(declaration, inner, name, $"'{name}', shared by every time step");
     }
 
@@ -175,6 +182,8 @@ public sealed class BidirectionalDeclaration() : LayerDeclaration("Bidirectional
     public override IEnumerable<WeightSpec> Weights(LayerCall call)
     {
         var (forward, backward) = Directions(call);
+        if ((Inner.UnknownClass(forward.Declaration, $"the wrapped '{forward.Name}'") ?? Inner.UnknownClass(backward.Declaration, $"the wrapped '{backward.Name}'")) is { } unknown)
+            return call.UnknownWeights(unknown);
         return Inner.WeightsOf(forward.Declaration, forward.Call, forward.Name, $"forward copy '{forward.Name}'")
             .Concat(Inner.WeightsOf(backward.Declaration, backward.Call, backward.Name, $"backward copy '{backward.Name}' (reads the sequence in reverse)"));
     }

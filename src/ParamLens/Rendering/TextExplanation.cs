@@ -46,7 +46,7 @@ public static class TextExplanation
         if (u.UnknownShapeLayers.Count > 0)
             sb.Append($"{bullet}so the output shapes of {u.UnknownShapeLayers.Count} layer(s) are unknown (?): {string.Join(", ", u.UnknownShapeLayers)}\n");
         if (u.Counts.Count > 0)
-            sb.Append($"{bullet}the weights of {u.Counts.Count} layer(s) depend on an input shape that is unknown, and the file stores none, ")
+            sb.Append($"{bullet}the weights of {u.Counts.Count} layer(s) could not be derived (see each layer's notes) and no file stores them, ")
               .Append($"so their parameter counts are unknown: {string.Join(", ", u.Counts)}\n");
         if (u.TotalsReason is null)
             sb.Append($"{bullet}every parameter count is still known: the file stores the weights of the layers whose shapes are unknown, and they are counted as stored\n");

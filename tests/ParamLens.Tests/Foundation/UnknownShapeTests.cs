@@ -291,6 +291,45 @@ public class UnknownShapeTests
     }
 
     [Fact]
+    public void RnnOverACustomCell_HasUnknownShapeAndWeights_UntilTheFileStoresThem()
+    {
+        var model = ModelSource.LoadJson("""
+            {"class_name": "Functional", "keras_version": "2.15.0", "config": {"name": "m",
+              "layers": [
+                {"class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_input_shape": [null, 10, 3]}, "inbound_nodes": []},
+                {"class_name": "RNN", "name": "rnn", "config": {"name": "rnn", "cell": {"class_name": "MinimalCell", "config": {"name": "minimal_cell", "units": 6}}},
+                 "inbound_nodes": [[["x", 0, 0, {}]]]}],
+              "input_layers": [["x", 0, 0]], "output_layers": [["rnn", 0, 0]]}}
+            """);
+        var rnn = model.Layers.Single(l => l.Name == "rnn");
+        Assert.True(rnn.InboundNodes[0].Outputs[0].Shape.IsUnknownRank);
+        var account = ModelAccount.Of(model);
+        Assert.Null(Row(account, "rnn").Params);
+        Assert.Equal("the weights of layer 'rnn' (RNN) could not be derived", account.UnknownTotalsReason);
+
+        // A file that stores the cell's kernel (3 × 6) and recurrent kernel (6 × 6) gives the count: 18 + 36 = 54.
+        var file = new ModelFile(model, new StoredWeights("test", [
+            new StoredWeight(["rnn"], "rnn/minimal_cell/kernel:0", [3, 6], "float32"),
+            new StoredWeight(["rnn"], "rnn/minimal_cell/recurrent_kernel:0", [6, 6], "float32"),
+        ]), "test");
+        UnknownLayerWeights.Adopt(file);
+        Assert.Equal(3 * 6 + 6 * 6, ModelAccount.Of(model).TotalParams);
+    }
+
+    [Fact]
+    public void WrapperAroundACustomClass_HasUnknownWeights_EvenWhenTheShapeIsGiven()
+    {
+        var k = new KerasSession(KerasVersion.Parse("2.15.0"));
+        var x = k.Input(5, 3);
+        var wrapper = k.Layer("TimeDistributed", JsonNode.Parse("""{"name": "td", "layer": {"class_name": "QDense", "config": {"name": "q", "output_shape": [4]}}}""")!.AsObject());
+        var model = k.Model(x, wrapper.Apply(x));
+        Assert.Equal(Shape.Of(null, 5, 4), wrapper.InboundNodes[0].Outputs[0].Shape);
+        var account = ModelAccount.Of(model);
+        Assert.Null(account.TotalParams);
+        Assert.Equal("the wrapped 'q' is 'QDense', a class not known here, so the weights built for it cannot be derived", wrapper.UnderivedWeightsReason);
+    }
+
+    [Fact]
     public void UnbuiltSequential_CalledOnAnUnknownShape_HasUnknownLayers()
     {
         var k = new KerasSession(KerasVersion.Parse("3.6.0"));
