@@ -181,7 +181,7 @@ public static class Keras2Summary
 
         private static string ParamText(LayerAccount row) =>
             !(row.Layer.IsBuilt || row.Layer is Model) ? "0 (unused)"
-            : row.Params is { } n ? n.ToString(CultureInfo.InvariantCulture) : Keras3Summary.UnknownCount;
+            : row.Params is { } n ? n.ToString(CultureInfo.InvariantCulture) : SummaryRows.UnknownCount;
 
         /// <summary>Python <c>str(layer.output_shape)</c>; "multiple" when calls disagree or the layer was never called; an
         /// unknown shape prints <c>?</c>, the mark Keras 2 prints when it cannot tell an output shape (tf_keras

@@ -71,7 +71,7 @@ public static class Keras3Summary
         {
             $"{prefix}{layer.Name} ({layer.ClassName})",
             ShapeText(layer),
-            !layer.IsBuilt ? "0 (unbuilt)" : row.Params is { } n ? Count(n) : UnknownCount,
+            !layer.IsBuilt ? "0 (unbuilt)" : row.Params is { } n ? Count(n) : SummaryRows.UnknownCount,
         };
         if (!sequentialLike)
         {
@@ -79,7 +79,7 @@ public static class Keras3Summary
             cells.Add(connections.Count == 0 ? "-" : string.Join(", ", connections));
         }
         if (options.ShowTrainable)
-            cells.Add(layer.HasUnknownWeights ? UnknownCount : row.Weights.Count == 0 ? "-" : layer.Trainable ? "Y" : "N");
+            cells.Add(layer.HasUnknownWeights ? SummaryRows.UnknownCount : row.Weights.Count == 0 ? "-" : layer.Trainable ? "Y" : "N");
         rows.Add([.. cells]);
         if (options.ExpandNested && layer is Model nested)
             foreach (var child in row.Children)
@@ -96,9 +96,6 @@ public static class Keras3Summary
     }
 
     private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
-
-    /// <summary>The Param # cell of a layer whose count is unknown (ParamLens' own mark, like the unknown shape's).</summary>
-    internal const string UnknownCount = "?";
 
     /// <summary>rich crops every line at the console width.</summary>
     private static string Crop(string text, int columns)
