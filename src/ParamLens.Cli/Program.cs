@@ -172,13 +172,16 @@ public static class Cli
         }
     }
 
-    /// <summary>Load a model; when its file stores weights that disagree with the config, say so in one line on stderr.</summary>
     /// <summary>Standard input is copied to a temporary file once, so every reader (and the printed-summary check) can use it.</summary>
     private static int WithInput(string source, Func<string, int> run) => source == "-" ? ModelSource.WithStandardInput(run) : run(source);
 
+    /// <summary>Load a model; when its file stores weights that disagree with the config, or some of its shapes or counts
+    /// could not be derived, say so in one line each on stderr.</summary>
     private static IReadOnlyList<Model> LoadNotingDisagreements(string path, string source, KerasVersion? version, string? weightsPath, TextWriter stderr)
     {
         var file = ModelSource.Open(path, new ModelSource.Options { VersionOverride = version, WeightsPath = weightsPath });
+        if (Explanation.Of(ModelAccount.Of(file.Model)).Unknown is { } unknown)
+            stderr.WriteLine($"paramlens: note: {source}: {unknown.OneLine}");
         if (file.Stored is { } stored && WeightVerification.Of(file.Model, stored) is { Agrees: false } verification)
             stderr.WriteLine($"paramlens: note: {source}: {verification.Verdict}");
         return [file.Model];

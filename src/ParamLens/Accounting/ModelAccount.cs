@@ -32,19 +32,22 @@ public sealed class LayerAccount
         Layer = layer;
         Weights = weights;
         Children = children;
+        if (layer.HasUnknownWeights) return; // a partial sum is not the layer's count
         Params = Checked.Sum(weights.Select(w => w.Count));
         TrainableParams = Checked.Sum(weights.Where(w => w.Trainable).Select(w => w.Count));
         NonTrainableParams = Params - TrainableParams;
     }
 
     public Layer Layer { get; }
-    /// <summary>All unique weights under this layer (its own, then its sub-layers').</summary>
+    /// <summary>All unique weights under this layer (its own, then its sub-layers'); for a layer with unknown weights,
+    /// only those that are known.</summary>
     public IReadOnlyList<WeightAccount> Weights { get; }
     /// <summary>Rows for the layers of a nested model.</summary>
     public IReadOnlyList<LayerAccount> Children { get; }
-    public long Params { get; }
-    public long TrainableParams { get; }
-    public long NonTrainableParams { get; }
+    /// <summary>The layer's parameter count; null when its weights (or a sub-layer's) could not be derived.</summary>
+    public long? Params { get; }
+    public long? TrainableParams { get; }
+    public long? NonTrainableParams { get; }
     /// <summary>How many calls of this layer the parent graph holds (more than one: a shared layer, counted once).</summary>
     public int Uses { get; init; } = 1;
 }
@@ -60,6 +63,8 @@ public sealed class ModelAccount
         Model = model;
         Layers = layers;
         Weights = weights;
+        UnknownLayers = Leaves(model).Where(l => l.HasUnknownOwnWeights).ToArray();
+        if (UnknownLayers.Count > 0) return; // totals over unknown weights are unknown, never a partial sum
         TotalParams = Checked.Sum(weights.Select(w => w.Count));
         TrainableParams = Checked.Sum(weights.Where(w => w.Trainable).Select(w => w.Count));
         NonTrainableParams = TotalParams - TrainableParams;
@@ -69,14 +74,26 @@ public sealed class ModelAccount
 
     public Model Model { get; }
     public IReadOnlyList<LayerAccount> Layers { get; }
-    /// <summary>Every unique weight of the model.</summary>
+    /// <summary>Every unique weight of the model that is known.</summary>
     public IReadOnlyList<WeightAccount> Weights { get; }
-    public long TotalParams { get; }
-    public long TrainableParams { get; }
-    public long NonTrainableParams { get; }
-    public double TrainableBytes { get; }
-    public double NonTrainableBytes { get; }
-    public double TotalBytes => TrainableBytes + NonTrainableBytes;
+    /// <summary>The layers (at any depth, each once) whose weights could not be derived and no file supplied: while any
+    /// exists, the totals below are null.</summary>
+    public IReadOnlyList<Layer> UnknownLayers { get; }
+    public bool IsComplete => UnknownLayers.Count == 0;
+
+    /// <summary>Why the totals are unknown, in a few words naming the layers whose output shapes could not be derived;
+    /// null when they are known.</summary>
+    public string? UnknownTotalsReason => IsComplete ? null : string.Join("; ", UnknownLayers
+        .Select(l => l.UnderivedWeightsOrigin is { } origin
+            ? $"the output shape of layer '{origin.Name}' ({origin.ClassName}) could not be derived"
+            : $"the weights of layer '{l.Name}' ({l.ClassName}) could not be derived")
+        .Distinct());
+    public long? TotalParams { get; }
+    public long? TrainableParams { get; }
+    public long? NonTrainableParams { get; }
+    public double? TrainableBytes { get; }
+    public double? NonTrainableBytes { get; }
+    public double? TotalBytes => TrainableBytes + NonTrainableBytes;
 
     /// <summary>The built optimizer's variables when the file stores them; Keras 3 adds them to its printed total.</summary>
     public OptimizerState? Optimizer => Model.Optimizer;
@@ -109,6 +126,23 @@ public sealed class ModelAccount
         {
             Uses = layer.InboundNodes.Count(parent.Contains),
         };
+    }
+
+    /// <summary>Every layer that is not a model, each once, in model order.</summary>
+    private static IEnumerable<Layer> Leaves(Model model)
+    {
+        var seen = new HashSet<Layer>(ReferenceEqualityComparer.Instance);
+        return Walk(model);
+
+        IEnumerable<Layer> Walk(Model m)
+        {
+            foreach (var layer in m.Layers)
+            {
+                if (!seen.Add(layer)) continue;
+                if (layer is Model nested) foreach (var inner in Walk(nested)) yield return inner;
+                else yield return layer;
+            }
+        }
     }
 
     private static WeightAccount[] Unique(IEnumerable<Weight> weights, Dictionary<Weight, WeightAccount> status)

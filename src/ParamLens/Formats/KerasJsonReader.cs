@@ -162,12 +162,17 @@ public static class KerasJsonReader
             foreach (var item in entries)
                 if (item is JsonObject consumer)
                     RecordKerasTensorShapes(consumer["inbound_nodes"]);
+            var connected = new Dictionary<string, int>();
+            foreach (var item in entries)
+                if (item is JsonObject consumer) CountConnectedOutputs(consumer["inbound_nodes"], connected);
+            CountConnectedOutputs(config["output_layers"], connected);
             foreach (var item in entries)
             {
                 var entry = item as JsonObject ?? throw new ModelException($"model '{name}': a layer entry is not an object");
                 var layer = CreateLayerOrModel(entry);
                 if (!created.TryAdd(layer.Name, layer)) throw new ModelException($"model '{name}' has two layers named '{layer.Name}'");
                 if (layer.ClassName == "InputLayer" && layer.InboundNodes.Count == 0) layer.CreateInputNode();
+                layer.ConnectedOutputs = Math.Max(layer.ConnectedOutputs, connected.GetValueOrDefault(layer.Name));
                 var nodes = entry["inbound_nodes"] switch
                 {
                     null => [],
@@ -349,6 +354,29 @@ public static class KerasJsonReader
                 }
             }
             return result;
+        }
+
+        /// <summary>For each producer, 1 + the largest output index any tensor reference (<c>[layer, node, tensor]</c>, in
+        /// Keras 2 lists or Keras 3 <c>keras_history</c>) asks for: how many outputs a layer of unknown output shape has.</summary>
+        /// <summary>More outputs than any layer has: a larger index is left for <see cref="FindTensor"/> to reject.</summary>
+        private const int MaxConnectedOutputs = 1024;
+
+        private static void CountConnectedOutputs(JsonNode? node, Dictionary<string, int> connected)
+        {
+            switch (node)
+            {
+                case JsonArray a when a.Count >= 3 && Str(a[0]) is { } producer && a[1] is JsonValue
+                                      && a[2] is JsonValue t && t.TryGetValue<int>(out var index) && index is >= 0 and < MaxConnectedOutputs:
+                    connected[producer] = Math.Max(connected.GetValueOrDefault(producer), index + 1);
+                    if (a.Count > 3) CountConnectedOutputs(a[3], connected); // Keras 2 kwargs may hold more references
+                    break;
+                case JsonArray a:
+                    foreach (var v in a) CountConnectedOutputs(v, connected);
+                    break;
+                case JsonObject o:
+                    foreach (var (_, v) in o) CountConnectedOutputs(v, connected);
+                    break;
+            }
         }
 
         /// <summary>Keras 3 writes each tensor a call consumes with its shape: the producer's first output shape, recorded.</summary>

@@ -5,9 +5,11 @@ using ParamLens.Shapes;
 namespace ParamLens.Formats;
 
 /// <summary>
-/// A layer whose class is not known here declares no weights, but the file stores them: they are counted and attributed
-/// to it, by where the file keeps them. Their trainability cannot be derived from an unknown class, so a weight is taken as
-/// trainable unless it is a running statistic (moving mean or variance) or its layer is frozen, and its reason says so.
+/// A layer whose class is not known here declares no weights, and a layer called on an input whose shape could not be
+/// derived has unknown weights; when the file stores weights, those it keeps for such a layer are counted and attributed
+/// to it, by where the file keeps them (none stored: an unknown class has none, a known class's weights stay unknown).
+/// Their trainability cannot be derived, so a weight is
+/// taken as trainable unless it is a running statistic (moving mean or variance) or its layer is frozen, and its reason says so.
 /// </summary>
 internal static class UnknownLayerWeights
 {
@@ -22,20 +24,28 @@ internal static class UnknownLayerWeights
             {
                 IReadOnlyList<string> here = [.. path, layer.Name];
                 if (layer is Model nested) Walk(nested, here);
-                else if (layer.Declaration is UnknownLayerDeclaration && layer.IsBuilt && layer.OwnWeights.Count == 0)
-                    layer.AdoptStoredWeights(stored.Weights
-                        .Where(w => w.LayerPath.Count >= here.Count && w.LayerPath.Take(here.Count).SequenceEqual(here))
-                        .Select(w => (Spec(w, layer.ClassName), w.DType)));
+                else if (layer.IsBuilt && layer.HasUnknownOwnWeights)
+                {
+                    var own = stored.Weights.Where(w => w.LayerPath.Count >= here.Count && w.LayerPath.Take(here.Count).SequenceEqual(here)).ToArray();
+                    // Keras saves every layer's weights, so none stored for an unknown class means it has none. A known
+                    // class whose weights depend on an unknown shape does build some: none stored means the file does
+                    // not cover it, so its weights stay unknown rather than become none.
+                    if (own.Length > 0 || layer.Declaration is UnknownLayerDeclaration)
+                        layer.AdoptStoredWeights(own.Select(w => (Spec(w, layer), w.DType)));
+                }
             }
         }
     }
 
-    private static WeightSpec Spec(StoredWeight w, string className)
+    private static WeightSpec Spec(StoredWeight w, Layer layer)
     {
         var name = w.ShortName ?? w.Name;
         var statistic = name is "moving_mean" or "moving_variance";
+        var why = layer.UnderivedWeightsReason is not null
+            ? "the layer's input shape is unknown, so its weights and their roles are not derived"
+            : $"'{layer.ClassName}' is not a class known here, so its role is not derived";
         return new WeightSpec(name, new Shape(w.Shape.Select(d => (long?)d)), !statistic,
-            $"stored in the file as '{w.Name}'; '{className}' is not a class known here, so its role is not derived" +
+            $"stored in the file as '{w.Name}'; {why}" +
             (statistic ? " (a running statistic by its name, so not trained by gradients)" : " and it is taken as trainable"));
     }
 }

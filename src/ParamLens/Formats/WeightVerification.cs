@@ -29,16 +29,20 @@ public sealed class WeightVerification
     private static readonly HashSet<string> RunningStatistics =
         ["moving_mean", "moving_variance", "moving_stddev", "renorm_mean", "renorm_stddev"];
 
-    private WeightVerification(ModelAccount account, StoredWeights stored, List<WeightMismatch> mismatches)
+    private WeightVerification(ModelAccount account, StoredWeights stored, List<WeightMismatch> mismatches, List<string> notChecked)
     {
         Account = account;
         Stored = stored;
         Mismatches = mismatches;
+        Unchecked = notChecked;
     }
 
     public ModelAccount Account { get; }
     public StoredWeights Stored { get; }
     public IReadOnlyList<WeightMismatch> Mismatches { get; }
+    /// <summary>Layers whose weights the config does not determine (a class not known here, or an input shape that could
+    /// not be derived), so there is nothing to check the stored weights against: not disagreements, but said.</summary>
+    public IReadOnlyList<string> Unchecked { get; }
     public bool Agrees => Mismatches.Count == 0;
 
     public static WeightVerification Of(Model model, StoredWeights stored)
@@ -59,10 +63,23 @@ public sealed class WeightVerification
             if (!byLayer.TryGetValue(layer, out var list)) byLayer[layer] = list = [];
             list.Add(weight);
         }
+        var notChecked = new List<string>();
         foreach (var (layer, path) in Leaves(model))
-            Compare(path, layer, byLayer.GetValueOrDefault(layer) ?? [], trainable, mismatches);
-        return new WeightVerification(account, stored, mismatches);
+        {
+            var own = byLayer.GetValueOrDefault(layer) ?? [];
+            if (Underived(layer) is { } why)
+                notChecked.Add($"layer '{path}' ({layer.ClassName}): {why}; the file stores {own.Count} weight(s) for it ({Describe(own.Select(w => (w.Name, w.ShapeText)))})");
+            else Compare(path, layer, own, trainable, mismatches);
+        }
+        return new WeightVerification(account, stored, mismatches, notChecked);
     }
+
+    /// <summary>Why the config does not determine a layer's weights, or null when it does.</summary>
+    private static string? Underived(Layer layer) =>
+        layer.UnderivedWeightsReason is { } reason
+            ? $"its weights could not be derived ({reason}), so they are {(layer.WeightsTakenFromFile ? "counted as stored" : "unknown")}, not checked"
+            : layer.WeightsTakenFromFile ? "its class is not known here, so its weights are counted as stored, not checked"
+            : null;
 
     /// <summary>The layer a stored weight's path names, or why there is none.</summary>
     private static (Layer?, string?) Resolve(Model model, IReadOnlyList<string> path)
@@ -167,7 +184,7 @@ public sealed class WeightVerification
 
     /// <summary>A one-line verdict, for commands that only mention disagreements.</summary>
     public string Verdict => Agrees
-        ? $"all {Stored.Weights.Count} stored weights agree with the config"
+        ? $"all {Stored.Weights.Count} stored weights agree with the config" + (Unchecked.Count == 0 ? "" : $" ({Unchecked.Count} layer(s) not checked: the config does not determine their weights)")
         : $"{Mismatches.Count} disagreement(s) between the config and the stored weights; first: {Mismatches[0]} (run 'paramlens verify' for all)";
 
     /// <summary>The full report <c>paramlens verify</c> prints.</summary>
@@ -176,10 +193,15 @@ public sealed class WeightVerification
         var lines = new List<string>
         {
             $"stored: {Stored.Weights.Count} weights, {Stored.TotalCount:N0} parameters ({Stored.Source})",
-            $"config: {Account.Weights.Count} weights, {Account.TotalParams:N0} parameters ({Account.TrainableParams:N0} trainable, {Account.NonTrainableParams:N0} non-trainable)",
+            Account.UnknownTotalsReason is { } why
+                ? $"config: {Account.Weights.Count} weights known, parameter count unknown ({why})"
+                : $"config: {Account.Weights.Count} weights, {Account.TotalParams:N0} parameters ({Account.TrainableParams:N0} trainable, {Account.NonTrainableParams:N0} non-trainable)",
         };
+        lines.AddRange(Unchecked.Select(u => "not checked: " + u));
         lines.AddRange(Mismatches.Select(m => "mismatch: " + m));
-        lines.Add(Agrees ? "ok: every stored weight matches the config" : $"{Mismatches.Count} mismatch(es)");
+        lines.Add(!Agrees ? $"{Mismatches.Count} mismatch(es)"
+            : Unchecked.Count == 0 ? "ok: every stored weight matches the config"
+            : $"ok: every stored weight that could be checked matches the config ({Unchecked.Count} layer(s) not checked)");
         return string.Join(Environment.NewLine, lines) + Environment.NewLine;
     }
 }

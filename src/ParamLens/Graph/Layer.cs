@@ -25,6 +25,10 @@ public sealed class KerasTensor(Shape shape, Node node, int index)
     public override string ToString() => $"{Node.Layer.Name}[{Node.Index}][{Index}] {Shape}";
 }
 
+/// <summary>Why an input of a layer call has an unknown shape, in words, and the layer whose output shape could not be
+/// derived in the first place.</summary>
+public sealed record UnknownInput(string Text, Layer Origin);
+
 /// <summary>One call of a layer: the tensors it consumed and produced, and the notes that explain the output shapes.</summary>
 public sealed class Node
 {
@@ -39,6 +43,9 @@ public sealed class Node
     public Layer Layer { get; }
     public IReadOnlyList<KerasTensor> Inputs { get; }
     public IReadOnlyList<KerasTensor> Outputs { get; }
+    /// <summary>When an output shape of this call is unknown: the layer whose output shape could not be derived in the
+    /// first place (this call's own layer, or the one upstream it inherited the unknown shape from); else null.</summary>
+    public Layer? UnknownShapeOrigin { get; internal init; }
     /// <summary>The declaration's view of this call (null for calls of nested models).</summary>
     public LayerCall? Call { get; }
     /// <summary>Position among all calls of the layer (Keras <c>_inbound_nodes</c>).</summary>
@@ -106,11 +113,35 @@ public class Layer
     public IReadOnlyList<Shape>? RecordedBuildShapes { get; set; }
     public virtual bool IsBuilt => BuildCall is not null;
 
-    /// <summary>Weights a file stores for a layer whose class is not known here, so that they are still counted.</summary>
+    /// <summary>Why the weights of this layer could not be derived (its build input shape is unknown, or a sub-layer's class
+    /// is not known here), or null when they were. Stays set after a file's stored weights are adopted, to say where they
+    /// came from.</summary>
+    public string? UnderivedWeightsReason { get; private set; }
+
+    /// <summary>The layer whose output shape could not be derived, which left this layer's weights underivable.</summary>
+    public Layer? UnderivedWeightsOrigin { get; private set; }
+
+    /// <summary>Whether the weights are those a file stores, adopted because the class is not known here or because they
+    /// could not be derived; such weights are counted as stored and cannot be checked against the config.</summary>
+    public bool WeightsTakenFromFile { get; private set; }
+
+    /// <summary>This layer's own weights are unknown: they could not be derived and no file supplied them.</summary>
+    public bool HasUnknownOwnWeights => UnderivedWeightsReason is not null && !WeightsTakenFromFile;
+
+    /// <summary>This layer's weights or those of a layer inside it are unknown, so its parameter count is unknown.</summary>
+    public bool HasUnknownWeights => HasUnknownOwnWeights || SubLayers.Any(l => l.HasUnknownWeights);
+
+    /// <summary>How many outputs the file's config connects from this layer: the number of unknown outputs a call gets when
+    /// its output shapes cannot be derived (the class alone would say, but it cannot be asked without shapes).</summary>
+    internal int ConnectedOutputs { get; set; } = 1;
+
+    /// <summary>Weights a file stores for a layer whose class is not known here, or whose weights could not be derived,
+    /// so that they are still counted.</summary>
     internal void AdoptStoredWeights(IEnumerable<(WeightSpec Spec, string DType)> weights)
     {
         if (_weights.Count > 0) throw new InvalidOperationException($"layer '{Name}' already has weights");
         foreach (var (spec, dtype) in weights) _weights.Add(new Weight(this, spec, dtype));
+        WeightsTakenFromFile = true;
     }
 
     /// <summary>Weights this layer created itself, in creation order.</summary>
@@ -125,8 +156,13 @@ public class Layer
     {
         try
         {
-            var (outputs, call) = Compute(inputs.Select(t => t.Shape).ToArray(), build: true);
-            var node = new Node(this, inputs, outputs, call);
+            var unknown = Array.FindIndex(inputs, t => t.Shape.IsUnknownRank);
+            var why = unknown < 0 ? null : DescribeUnknownInput(inputs, unknown);
+            var (outputs, call) = Compute(inputs.Select(t => t.Shape).ToArray(), build: true, why);
+            var node = new Node(this, inputs, outputs, call)
+            {
+                UnknownShapeOrigin = outputs.Any(s => s.IsUnknownRank) ? why?.Origin ?? this : null,
+            };
             InboundNodes.Add(node);
             return node.Outputs;
         }
@@ -137,33 +173,81 @@ public class Layer
     }
 
     /// <summary>A node with no inputs: how an InputLayer produces the model's input tensor.</summary>
-    internal KerasTensor CreateInputNode()
+    /// <param name="unknownShape">Why the tensor's shape is unknown (a Sequential model built by a call on a tensor whose
+    /// shape could not be derived); null: the shape comes from the layer's config.</param>
+    internal KerasTensor CreateInputNode(UnknownInput? unknownShape = null)
     {
         var call = new LayerCall(Config!, []);
-        var shapes = Declaration!.OutputShapes(call);
+        IReadOnlyList<Shape> shapes;
+        if (unknownShape is null) shapes = Declaration!.OutputShapes(call);
+        else
+        {
+            call.Note($"the model is built by a call on a tensor whose shape is unknown ({unknownShape.Text})");
+            shapes = [Shape.Unknown];
+        }
         BuildCall = call;
-        var node = new Node(this, [], shapes, call);
+        var node = new Node(this, [], shapes, call) { UnknownShapeOrigin = unknownShape?.Origin };
         InboundNodes.Add(node);
         return node.Outputs[0];
     }
 
-    /// <summary>Output shapes for inputs of these shapes; builds the weights first when asked and not yet built.</summary>
-    internal virtual (IReadOnlyList<Shape> Outputs, LayerCall? Call) Compute(IReadOnlyList<Shape> inputs, bool build)
+    /// <summary>
+    /// Output shapes for inputs of these shapes; builds the weights first when asked and not yet built. A layer called on
+    /// a shape that could not be derived is not asked for its shapes or weights (no declaration handles unknown shapes):
+    /// its outputs are unknown, and so are its weights unless its class builds none or the file recorded its build shape.
+    /// </summary>
+    /// <param name="unknownInput">Which input is unknown and why, for the notes; null when all are known (or when a nested
+    /// model's graph is re-run, whose notes are not kept).</param>
+    internal virtual (IReadOnlyList<Shape> Outputs, LayerCall? Call) Compute(IReadOnlyList<Shape> inputs, bool build, UnknownInput? unknownInput = null)
     {
         var call = new LayerCall(Config!, inputs);
-        var outputs = Declaration!.OutputShapes(call);
+        IReadOnlyList<Shape> outputs;
+        if (inputs.Any(s => s.IsUnknownRank))
+        {
+            call.Note($"{unknownInput?.Text ?? "an input shape is unknown"}, so its output shape is unknown too (?)");
+            outputs = Enumerable.Repeat(Shape.Unknown, ConnectedOutputs).ToArray();
+        }
+        else
+        {
+            outputs = Declaration!.OutputShapes(call);
+            if (outputs is [{ IsUnknownRank: true }] && ConnectedOutputs > 1) outputs = Enumerable.Repeat(Shape.Unknown, ConnectedOutputs).ToArray();
+        }
         if (build && !IsBuilt)
         {
             var buildCall = RecordedBuildShapes is { } recorded ? new LayerCall(Config!, recorded) : call;
-            var dtype = DType.VariableDtype(DtypePolicy);
-            foreach (var spec in Declaration.Weights(buildCall))
+            if (buildCall.Inputs.Any(s => s.IsUnknownRank) && !Declaration!.IsWeightless)
             {
-                _ = spec.Count; // an unknown dim in a weight is an error now, not in a renderer later
-                _weights.Add(new Weight(this, spec, spec.DType ?? dtype));
+                UnderivedWeightsReason = $"{unknownInput?.Text ?? "an input shape is unknown"}, and the weights '{ClassName}' builds depend on it";
+                UnderivedWeightsOrigin = unknownInput?.Origin;
+                buildCall.Note($"so are the weights '{ClassName}' builds from its input shape: they are unknown unless a file stores them");
+            }
+            else
+            {
+                var specs = Declaration!.Weights(buildCall).ToArray();
+                if (buildCall.UnknownWeightsReason is { } why) UnderivedWeightsReason = why;
+                var dtype = DType.VariableDtype(DtypePolicy);
+                foreach (var spec in specs)
+                {
+                    _ = spec.Count; // an unknown dim in a weight is an error now, not in a renderer later
+                    _weights.Add(new Weight(this, spec, spec.DType ?? dtype));
+                }
             }
             BuildCall = buildCall;
         }
         return (outputs, call);
+    }
+
+    /// <summary>Which input is unknown and where the unknown shape comes from, e.g. <c>its input from 'conv2d_1' has an
+    /// unknown shape (the output shape of layer 'lambda_1' (Lambda) could not be derived)</c>.</summary>
+    private static UnknownInput DescribeUnknownInput(KerasTensor[] inputs, int index)
+    {
+        var producer = inputs[index].Node.Layer;
+        var origin = inputs[index].Node.UnknownShapeOrigin ?? producer;
+        var which = inputs.Length == 1 ? "its input" : $"its input {index}";
+        var cause = origin == producer
+            ? $"the output shape of layer '{producer.Name}' ({producer.ClassName}) could not be derived"
+            : $"it follows from layer '{origin.Name}' ({origin.ClassName}), whose output shape could not be derived";
+        return new UnknownInput($"{which} from '{producer.Name}' ({producer.ClassName}) has an unknown shape ({cause})", origin);
     }
 
     public override string ToString() => $"{Name} ({ClassName})";

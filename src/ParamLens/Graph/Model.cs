@@ -115,14 +115,19 @@ public sealed class Model : Layer
         _layers.AddRange(declared); // Sequential keeps its own order and hides the InputLayer
     }
 
-    internal override (IReadOnlyList<Shape> Outputs, LayerCall? Call) Compute(IReadOnlyList<Shape> inputs, bool build)
+    internal override (IReadOnlyList<Shape> Outputs, LayerCall? Call) Compute(IReadOnlyList<Shape> inputs, bool build, UnknownInput? unknownInput = null)
     {
         if (Kind == ModelKind.Sequential && Inputs.Count == 0)
         {
             if (!build) throw new ModelException($"model '{Name}' is not built");
             if (inputs.Count != 1) throw new ModelException($"a Sequential model takes 1 input, got {inputs.Count}");
-            var inputLayer = NewInput(Name + "_input", inputs[0], Version);
-            BuildSequential(inputLayer.CreateInputNode());
+            if (inputs[0].IsUnknownRank)
+            {
+                // Built on a tensor whose shape is unknown: its layers see an unknown input, and say so.
+                var unknownLayer = NewInput(Name + "_input", [], Version);
+                BuildSequential(unknownLayer.CreateInputNode(unknownInput ?? new UnknownInput("it could not be derived", unknownLayer)));
+            }
+            else BuildSequential(NewInput(Name + "_input", inputs[0], Version).CreateInputNode());
             return (Outputs.Select(t => t.Shape).ToArray(), null);
         }
         if (inputs.Count != Inputs.Count)

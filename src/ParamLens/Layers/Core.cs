@@ -206,7 +206,7 @@ public sealed class LambdaDeclaration() : LayerDeclaration("Lambda",
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
         var shapes = ConfiguredOutput.Shapes(call) ?? LambdaFunction.ElementWiseOutput(call)
-            ?? throw new ModelException("the output shape of a Lambda cannot be derived: its function is Python code that is not run here, " +
+            ?? call.UnknownOutput("the output shape of a Lambda cannot be derived: its function is Python code that is not run here, " +
                 "and its config has no 'output_shape' given as dimensions");
         call.Note("Keras does not track variables a Lambda's Python code creates, so it has no weights");
         return shapes;

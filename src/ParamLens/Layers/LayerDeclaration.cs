@@ -33,6 +33,30 @@ public sealed class LayerCall(LayerConfig config, IReadOnlyList<Shape> inputs)
     public Shape Input => Inputs.Count == 1 ? Inputs[0] : throw new ModelException($"expects 1 input, got {Inputs.Count}");
 
     public void Note(string text) => Notes.Add(text);
+
+    /// <summary>Why the weights could not be derived, when the declaration gave up on them; else null.</summary>
+    public string? UnknownWeightsReason { get; private set; }
+
+    /// <summary>Weights that cannot be derived (they belong to a sub-layer of a class not known here): none are declared,
+    /// and the layer's weights are unknown unless a file stores them.</summary>
+    public IEnumerable<WeightSpec> UnknownWeights(string why)
+    {
+        UnknownWeightsReason = why;
+        Note(why + "; its weights are unknown unless a file stores them");
+        return [];
+    }
+
+    /// <summary>Why the output shape could not be derived, when the declaration gave up on it; else null.</summary>
+    public string? UnknownOutputReason { get; private set; }
+
+    /// <summary>The output of a call whose shape cannot be derived (e.g. Python code that is not run): one unknown shape,
+    /// with a note that says why.</summary>
+    public IReadOnlyList<Shape> UnknownOutput(string why)
+    {
+        UnknownOutputReason = why;
+        Note(why + "; it is marked unknown (?), and so is every shape computed from it");
+        return [Shape.Unknown];
+    }
 }
 
 /// <summary>
@@ -52,7 +76,12 @@ public abstract class LayerDeclaration
         ClassName = className;
         // A class may give a base key its own default (e.g. a layer created with trainable=False).
         Keys = [.. BaseKeys.Where(b => keys.All(k => k.Name != b.Name)), .. keys];
+        // A class that does not override Weights builds none whatever its input: exact even when the input shape is unknown.
+        IsWeightless = GetType().GetMethod(nameof(Weights))!.DeclaringType == typeof(LayerDeclaration);
     }
+
+    /// <summary>Whether the class never creates weights, whatever its config and input (it declares no <see cref="Weights"/>).</summary>
+    public bool IsWeightless { get; }
 
     public string ClassName { get; }
     public IReadOnlyList<ConfigKey> Keys { get; }

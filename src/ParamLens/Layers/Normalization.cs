@@ -176,6 +176,11 @@ public sealed class SpectralNormalizationDeclaration() : LayerDeclaration("Spect
     public override IEnumerable<WeightSpec> Weights(LayerCall call)
     {
         var inner = WrappedLayer.From(call.Config, "layer");
+        if (Inner.UnknownClass(inner.Declaration, $"the wrapped {inner.Title}") is { } unknown)
+        {
+            call.UnknownWeights(unknown);
+            yield break;
+        }
         var weights = inner.Weights(call).ToArray();
         var kernel = weights.FirstOrDefault(w => w.Name is "kernel" or "embeddings")
             ?? throw new ModelException($"SpectralNormalization needs a layer with a 'kernel' or 'embeddings' weight; {inner.Title} has none");

@@ -239,6 +239,11 @@ internal static class Recurrence
         return [output, .. stateShapes];
     }
 
+    /// <summary>The class name of a single cell entry whose class is not known here (a custom cell); else null.</summary>
+    public static string? UnknownCell(JsonNode? entry) =>
+        entry is JsonObject o && o["class_name"] is JsonValue v && v.TryGetValue<string>(out var className) && LayerCatalog.Find(className) is null
+            ? className : null;
+
     /// <summary>A cell entry <c>{class_name, config}</c> (a list means stacked cells), configured by its declaration.</summary>
     public static (IRecurrentCell Cell, LayerConfig Config, string Name) ResolveCell(JsonNode? entry, KerasVersion version, string where)
     {
@@ -288,6 +293,8 @@ public sealed class RNNDeclaration() : LayerDeclaration("RNN", [ConfigKey.Req("c
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
         var (batch, time, _) = Recurrence.Split(call, 1, ClassName);
+        if (Recurrence.UnknownCell(call.Config.Raw("cell")) is { } custom)
+            return call.UnknownOutput($"the output shape of an RNN over '{custom}' cannot be derived: the cell is a class not known here, so its output and state sizes are unknown");
         var (cell, config, name) = Recurrence.ResolveCell(call.Config.Raw("cell"), call.Config.Version, "cell");
         var output = cell.OutputSize(config);
         call.Note($"the cell '{name}' outputs {output} values per step");
@@ -296,6 +303,8 @@ public sealed class RNNDeclaration() : LayerDeclaration("RNN", [ConfigKey.Req("c
 
     public override IEnumerable<WeightSpec> Weights(LayerCall call)
     {
+        if (Recurrence.UnknownCell(call.Config.Raw("cell")) is { } custom)
+            return call.UnknownWeights($"the cell is '{custom}', a class not known here, so the weights built for it cannot be derived");
         var (cell, config, name) = Recurrence.ResolveCell(call.Config.Raw("cell"), call.Config.Version, "cell");
         var features = Recurrence.Main(call)[-1] ?? throw new ModelException($"the feature dimension of the input {Recurrence.Main(call)} must be known to build the weights");
         // A stack's weights are already named by each of its cells.

@@ -20,13 +20,16 @@ internal sealed record WrappedLayer(LayerDeclaration Declaration, LayerConfig Co
 
     public string Title => $"{Declaration.ClassName} '{Name}'";
 
-    /// <summary>The wrapped layer called on these inputs; its notes are prefixed with its name.</summary>
+    /// <summary>The wrapped layer called on these inputs; its notes are prefixed with its name. When its output shape
+    /// cannot be derived, the outer call's output is unknown and says why.</summary>
     public IReadOnlyList<Shape> OutputShapes(LayerCall outer)
     {
         var call = new LayerCall(Config, outer.Inputs);
         var shapes = Declaration.OutputShapes(call);
         foreach (var note in call.Notes) outer.Note($"{Title}: {note}");
-        return shapes;
+        return shapes.Any(s => s.IsUnknownRank)
+            ? outer.UnknownOutput($"the output shape of the wrapped {Title} cannot be derived ({call.UnknownOutputReason ?? "unknown"})")
+            : shapes;
     }
 
     /// <summary>The wrapped layer's weights, each saying whose it is; all non-trainable when the wrapped layer is frozen.</summary>

@@ -27,6 +27,12 @@ internal static class Inner
         }
     }
 
+    /// <summary>Why a composite layer's weights cannot be derived when a sub-layer is of a class not known here; null when
+    /// the class is known.</summary>
+    public static string? UnknownClass(LayerDeclaration declaration, string what) => declaration is UnknownLayerDeclaration
+        ? $"{what} is '{declaration.ClassName}', a class not known here, so the weights built for it cannot be derived"
+        : null;
+
     public static string NameOf(LayerDeclaration declaration, LayerConfig config) =>
         config.OptString("name") ?? KerasSession.SnakeCase(declaration.ClassName);
 
@@ -47,12 +53,15 @@ internal static class Inner
         }
     }
 
-    /// <summary>Run a sub-layer's shape rule and keep its notes, marked with its name.</summary>
+    /// <summary>Run a sub-layer's shape rule and keep its notes, marked with its name. When the sub-layer's output shape
+    /// cannot be derived, neither can the wrapper's: the result is the outer call's single unknown output.</summary>
     public static IReadOnlyList<Shape> OutputShapes(LayerDeclaration declaration, LayerCall inner, LayerCall outer, string sublayer)
     {
         var shapes = declaration.OutputShapes(inner);
         foreach (var note in inner.Notes) outer.Note($"{sublayer}: {note}");
-        return shapes;
+        return shapes.Any(s => s.IsUnknownRank)
+            ? outer.UnknownOutput($"the output shape of the wrapped '{sublayer}' cannot be derived ({inner.UnknownOutputReason ?? "unknown"})")
+            : shapes;
     }
 }
 
@@ -74,6 +83,7 @@ public sealed class TimeDistributedDeclaration() : LayerDeclaration("TimeDistrib
         var (declaration, inner, name) = InnerCall(call);
         call.Note($"the time axis ({Shape.DimText(call.Input[1])}) is set aside: '{name}' sees each step as {inner.Input}");
         var outputs = Inner.OutputShapes(declaration, inner, call, name);
+        if (outputs is [{ IsUnknownRank: true }]) return outputs;
         var result = outputs.Select(s => new Shape([s[0], call.Input[1], .. s.Skip(1)])).ToArray();
         call.Note($"the time axis is put back: {string.Join(", ", result.AsEnumerable())}");
         return result;
@@ -82,6 +92,7 @@ public sealed class TimeDistributedDeclaration() : LayerDeclaration("TimeDistrib
     public override IEnumerable<WeightSpec> Weights(LayerCall call)
     {
         var (declaration, inner, name) = InnerCall(call);
+        if (Inner.UnknownClass(declaration, $"the wrapped '{name}'") is { } unknown) return call.UnknownWeights(unknown);
         return Inner.WeightsOf(declaration, inner, name, $"'{name}', shared by every time step");
     }
 
@@ -143,6 +154,7 @@ public sealed class BidirectionalDeclaration() : LayerDeclaration("Bidirectional
             if (forward.Call.Config.Raw(flag)?.ToJsonString() != backward.Call.Config.Raw(flag)?.ToJsonString())
                 throw new ModelException($"the forward and backward layers must agree on '{flag}'");
         var outputs = Inner.OutputShapes(forward.Declaration, forward.Call, call, forward.Name);
+        if (outputs is [{ IsUnknownRank: true }]) return outputs;
         backward.Declaration.OutputShapes(backward.Call); // validates the backward layer on the same input
         var states = ReturnsState(forward.Call.Config) ? outputs.Skip(1).ToArray() : [];
         var y = outputs[0];
@@ -170,6 +182,8 @@ public sealed class BidirectionalDeclaration() : LayerDeclaration("Bidirectional
     public override IEnumerable<WeightSpec> Weights(LayerCall call)
     {
         var (forward, backward) = Directions(call);
+        if ((Inner.UnknownClass(forward.Declaration, $"the wrapped '{forward.Name}'") ?? Inner.UnknownClass(backward.Declaration, $"the wrapped '{backward.Name}'")) is { } unknown)
+            return call.UnknownWeights(unknown);
         return Inner.WeightsOf(forward.Declaration, forward.Call, forward.Name, $"forward copy '{forward.Name}'")
             .Concat(Inner.WeightsOf(backward.Declaration, backward.Call, backward.Name, $"backward copy '{backward.Name}' (reads the sequence in reverse)"));
     }

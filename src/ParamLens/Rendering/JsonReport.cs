@@ -33,10 +33,11 @@ public static class JsonReport
         w.WriteString("model_name", e.ModelName);
         w.WriteString("class_name", e.ModelClass);
         w.WriteString("keras_version", e.KerasVersion);
-        w.WriteNumber("total_params", e.TotalParams);
-        w.WriteNumber("trainable_params", e.TrainableParams);
-        w.WriteNumber("non_trainable_params", e.NonTrainableParams);
-        w.WriteNumber("total_bytes", e.TotalBytes);
+        Number(w, "total_params", e.TotalParams);
+        Number(w, "trainable_params", e.TrainableParams);
+        Number(w, "non_trainable_params", e.NonTrainableParams);
+        w.WritePropertyName("total_bytes");
+        if (e.TotalBytes is { } bytes) w.WriteNumberValue(bytes); else w.WriteNullValue();
         if (e.OptimizerParams is { } optimizer) w.WriteNumber("optimizer_params", optimizer);
         w.WriteStartArray("layers");
         foreach (var l in e.Layers) Layer(w, l);
@@ -54,7 +55,32 @@ public static class JsonReport
         w.WriteEndArray();
         w.WriteString("rows_equation", e.RowsEquation);
         if (e.RowsDifference is { } d) w.WriteString("rows_difference", d);
+        if (e.Unknown is { } u)
+        {
+            w.WriteStartObject("unknown");
+            Strings(w, "shapes", u.Shapes);
+            Strings(w, "unknown_shape_layers", u.UnknownShapeLayers);
+            Strings(w, "counts", u.Counts);
+            w.WriteStartObject("known_counts");
+            foreach (var (layer, count) in u.KnownCounts) w.WriteNumber(layer, count);
+            w.WriteEndObject();
+            if (u.TotalsReason is { } why) w.WriteString("totals", why); else w.WriteNull("totals");
+            w.WriteEndObject();
+        }
         w.WriteEndObject();
+    }
+
+    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values) w.WriteStringValue(v);
+        w.WriteEndArray();
+    }
+
+    /// <summary>A count, or null when it is unknown.</summary>
+    private static void Number(Utf8JsonWriter w, string name, long? value)
+    {
+        if (value is { } n) w.WriteNumber(name, n); else w.WriteNull(name);
     }
 
     private static void Layer(Utf8JsonWriter w, LayerExplanation l)
@@ -68,9 +94,10 @@ public static class JsonReport
         w.WriteStartArray("input_shapes");
         foreach (var s in l.InputShapes) WriteShape(w, s);
         w.WriteEndArray();
-        w.WriteNumber("params", l.Params);
-        w.WriteNumber("trainable_params", l.TrainableParams);
-        w.WriteNumber("non_trainable_params", l.NonTrainableParams);
+        Number(w, "params", l.Params);
+        Number(w, "trainable_params", l.TrainableParams);
+        Number(w, "non_trainable_params", l.NonTrainableParams);
+        if (l.UnknownParamsReason is { } unknown) w.WriteString("unknown_params_reason", unknown);
         if (l.CountFormula is { } f) w.WriteString("formula", f);
         w.WriteNumber("uses", l.Uses);
         w.WriteStartArray("inbound");
@@ -103,8 +130,14 @@ public static class JsonReport
         w.WriteEndObject();
     }
 
+    /// <summary>A shape as a list of dims (null for None), or null when the shape is unknown.</summary>
     private static void WriteShape(Utf8JsonWriter w, Shape s)
     {
+        if (s.IsUnknownRank)
+        {
+            w.WriteNullValue();
+            return;
+        }
         w.WriteStartArray();
         foreach (var d in s)
             if (d is long v) w.WriteNumberValue(v); else w.WriteNullValue();

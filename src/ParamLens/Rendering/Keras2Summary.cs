@@ -58,17 +58,24 @@ public static class Keras2Summary
             if (era == Keras2Era.Old) sb.Append(i == rows.Count - 1 ? '=' : '_', lineLength).Append('\n');
         }
         if (era != Keras2Era.Old) sb.Append('=', lineLength).Append('\n');
-        if (era == Keras2Era.New)
+        if (account.UnknownTotalsReason is { } why)
         {
-            sb.Append($"Total params: {account.TotalParams} ({ByteSize.Keras2(account.TotalBytes)})\n");
-            sb.Append($"Trainable params: {account.TrainableParams} ({ByteSize.Keras2(account.TrainableBytes)})\n");
-            sb.Append($"Non-trainable params: {account.NonTrainableParams} ({ByteSize.Keras2(account.NonTrainableBytes)})\n");
+            // ParamLens' own lines: Keras would have run the code and known every count.
+            sb.Append($"Total params: unknown ({why})\n");
+            sb.Append("Trainable params: unknown\n");
+            sb.Append("Non-trainable params: unknown\n");
+        }
+        else if (era == Keras2Era.New)
+        {
+            sb.Append($"Total params: {account.TotalParams} ({ByteSize.Keras2(account.TotalBytes!.Value)})\n");
+            sb.Append($"Trainable params: {account.TrainableParams} ({ByteSize.Keras2(account.TrainableBytes!.Value)})\n");
+            sb.Append($"Non-trainable params: {account.NonTrainableParams} ({ByteSize.Keras2(account.NonTrainableBytes!.Value)})\n");
         }
         else
         {
-            sb.Append($"Total params: {Thousands(account.TotalParams)}\n");
-            sb.Append($"Trainable params: {Thousands(account.TrainableParams)}\n");
-            sb.Append($"Non-trainable params: {Thousands(account.NonTrainableParams)}\n");
+            sb.Append($"Total params: {Thousands(account.TotalParams!.Value)}\n");
+            sb.Append($"Trainable params: {Thousands(account.TrainableParams!.Value)}\n");
+            sb.Append($"Non-trainable params: {Thousands(account.NonTrainableParams!.Value)}\n");
         }
         sb.Append('_', lineLength).Append('\n');
         return sb.ToString();
@@ -172,10 +179,13 @@ public static class Keras2Summary
             Output.Append(line).Append('\n');
         }
 
-        private string ParamText(LayerAccount row) =>
-            row.Layer.IsBuilt || row.Layer is Model ? row.Params.ToString(CultureInfo.InvariantCulture) : "0 (unused)";
+        private static string ParamText(LayerAccount row) =>
+            !(row.Layer.IsBuilt || row.Layer is Model) ? "0 (unused)"
+            : row.Params is { } n ? n.ToString(CultureInfo.InvariantCulture) : SummaryRows.UnknownCount;
 
-        /// <summary>Python <c>str(layer.output_shape)</c>; "multiple" when calls disagree or the layer was never called.</summary>
+        /// <summary>Python <c>str(layer.output_shape)</c>; "multiple" when calls disagree or the layer was never called; an
+        /// unknown shape prints <c>?</c>, the mark Keras 2 prints when it cannot tell an output shape (tf_keras
+        /// <c>print_layer_summary</c>), since <c>multiple</c> there means several different shapes.</summary>
         private string ShapeText(Layer layer)
         {
             var calls = layer.InboundNodes;

@@ -45,10 +45,20 @@ public static class Keras3Summary
         sb.Append($"Model: \"{model.Name}\"\n");
         sb.Append(RichTable.Render(headers, justify, rows, widths));
         var optimizer = account.Optimizer;
-        var total = account.TotalParams + (optimizer?.Count ?? 0);
-        sb.Append($" Total params: {Count(total)} ({ByteSize.Keras3(account.TotalBytes + (optimizer?.Bytes ?? 0))})\n");
-        sb.Append($" Trainable params: {Count(account.TrainableParams)} ({ByteSize.Keras3(account.TrainableBytes)})\n");
-        sb.Append($" Non-trainable params: {Count(account.NonTrainableParams)} ({ByteSize.Keras3(account.NonTrainableBytes)})\n");
+        if (account.UnknownTotalsReason is { } why)
+        {
+            // ParamLens' own lines (Keras would have run the code and known every count), so not cut at the console width.
+            return Crop(sb.ToString(), options.TerminalColumns) +
+                $" Total params: unknown ({why})\n Trainable params: unknown\n Non-trainable params: unknown\n" +
+                (optimizer is null ? "" : $" Optimizer params: {Count(optimizer.Count)} ({ByteSize.Keras3(optimizer.Bytes)})\n");
+        }
+        else
+        {
+            var total = account.TotalParams!.Value + (optimizer?.Count ?? 0);
+            sb.Append($" Total params: {Count(total)} ({ByteSize.Keras3(account.TotalBytes!.Value + (optimizer?.Bytes ?? 0))})\n");
+            sb.Append($" Trainable params: {Count(account.TrainableParams!.Value)} ({ByteSize.Keras3(account.TrainableBytes!.Value)})\n");
+            sb.Append($" Non-trainable params: {Count(account.NonTrainableParams!.Value)} ({ByteSize.Keras3(account.NonTrainableBytes!.Value)})\n");
+        }
         if (optimizer is not null) sb.Append($" Optimizer params: {Count(optimizer.Count)} ({ByteSize.Keras3(optimizer.Bytes)})\n");
         return Crop(sb.ToString(), options.TerminalColumns);
     }
@@ -61,7 +71,7 @@ public static class Keras3Summary
         {
             $"{prefix}{layer.Name} ({layer.ClassName})",
             ShapeText(layer),
-            layer.IsBuilt ? Count(row.Params) : "0 (unbuilt)",
+            !layer.IsBuilt ? "0 (unbuilt)" : row.Params is { } n ? Count(n) : SummaryRows.UnknownCount,
         };
         if (!sequentialLike)
         {
@@ -69,14 +79,15 @@ public static class Keras3Summary
             cells.Add(connections.Count == 0 ? "-" : string.Join(", ", connections));
         }
         if (options.ShowTrainable)
-            cells.Add(row.Weights.Count == 0 ? "-" : layer.Trainable ? "Y" : "N");
+            cells.Add(layer.HasUnknownWeights ? SummaryRows.UnknownCount : row.Weights.Count == 0 ? "-" : layer.Trainable ? "Y" : "N");
         rows.Add([.. cells]);
         if (options.ExpandNested && layer is Model nested)
             foreach (var child in row.Children)
                 AddRows(child, nested, level + 1, sequentialLike, options, rows);
     }
 
-    /// <summary>Shapes of the layer's last call: <c>(None, 64)</c>, several outputs as <c>[(None, 1), (None, 1)]</c>, <c>?</c> if never called.</summary>
+    /// <summary>Shapes of the layer's last call: <c>(None, 64)</c>, several outputs as <c>[(None, 1), (None, 1)]</c>, <c>?</c> if
+    /// never called or when a shape could not be derived (as Keras prints a layer whose output shape it does not know).</summary>
     internal static string ShapeText(Layer layer)
     {
         if (layer.InboundNodes.Count == 0) return "?";

@@ -11,13 +11,21 @@ public static class MarkdownExplanation
     {
         var sb = new StringBuilder();
         sb.Append($"# Model `{e.ModelName}`\n\n{e.ModelClass}, Keras {e.KerasVersion} — {e.Layers.Count} layers, ")
-          .Append($"**{N(e.TotalParams)}** parameters ({ByteSize.Keras3(e.TotalBytes)}): ")
-          .Append($"{N(e.TrainableParams)} trainable, {N(e.NonTrainableParams)} non-trainable.\n");
+          .Append(e.TotalParams is { } total
+              ? $"**{N(total)}** parameters ({ByteSize.Keras3(e.TotalBytes!.Value)}): {N(e.TrainableParams)} trainable, {N(e.NonTrainableParams)} non-trainable.\n"
+              : $"parameter count **unknown** ({Escape(e.Unknown?.TotalsReason ?? "")}).\n");
         foreach (var layer in Filter(e, onlyLayer)) Layer(sb, layer, 2);
         if (onlyLayer is not null) return sb.ToString();
 
+        if (e.Unknown is { } unknown)
+        {
+            var lines = TextExplanation.Unknowns(unknown, "- ").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            sb.Append($"\n## {lines[0]}\n\n");
+            foreach (var line in lines.Skip(1)) sb.Append(Escape(line)).Append('\n');
+        }
         sb.Append("\n## Non-trainable parameters\n\n");
-        if (e.NonTrainableParams == 0) sb.Append("None: every weight is learned by gradient descent.\n");
+        if (e.NonTrainableParams is null) sb.Append($"Unknown ({Escape(e.Unknown?.TotalsReason ?? "")}).\n");
+        else if (e.NonTrainableParams == 0) sb.Append("None: every weight is learned by gradient descent.\n");
         else
         {
             sb.Append("| layer | weight | count | why |\n|---|---|---:|---|\n");
@@ -28,9 +36,14 @@ public static class MarkdownExplanation
         sb.Append("\n## Totals\n\n");
         sb.Append($"- {e.RowsEquation} total\n");
         if (e.RowsDifference is { } diff) sb.Append($"- {Escape(diff)}\n");
-        sb.Append($"- {N(e.TotalParams)} − {N(e.NonTrainableParams)} = {N(e.TrainableParams)} trainable\n");
+        if (e.TotalParams is not { } totalParams)
+        {
+            sb.Append($"- trainable and non-trainable: unknown\n");
+            return sb.ToString();
+        }
+        sb.Append($"- {N(totalParams)} − {N(e.NonTrainableParams)} = {N(e.TrainableParams)} trainable\n");
         if (e.OptimizerParams is { } optimizer)
-            sb.Append($"- plus {N(optimizer)} optimizer variables stored with the compiled model: not parameters, but Keras 3 adds them to its printed Total ({N(e.TotalParams + optimizer)})\n");
+            sb.Append($"- plus {N(optimizer)} optimizer variables stored with the compiled model: not parameters, but Keras 3 adds them to its printed Total ({N(totalParams + optimizer)})\n");
         return sb.ToString();
     }
 
@@ -38,8 +51,9 @@ public static class MarkdownExplanation
     {
         sb.Append($"\n{new string('#', Math.Min(level, 6))} `{l.Name}` ({l.ClassName}{(l.Detail is null ? "" : " " + l.Detail)}) — {N(l.Params)} params\n\n");
         sb.Append(l.InputShapes.Count == 0 ? $"Output `{ShapeList(l.OutputShapes)}`.\n" : $"`{ShapeList(l.InputShapes)}` → `{ShapeList(l.OutputShapes)}`\n");
-        if (l.ShapeNotes.Count > 0) sb.Append('\n');
+        if (l.ShapeNotes.Count > 0 || (l.Children.Count > 0 && l.UnknownParamsReason is not null)) sb.Append('\n');
         foreach (var note in l.ShapeNotes) sb.Append($"- {Escape(note)}\n");
+        if (l.Children.Count > 0 && l.UnknownParamsReason is { } unknown) sb.Append($"- parameter count unknown: {Escape(unknown)}\n");
         if (l.Uses > 1) sb.Append($"- shared: called {l.Uses} times, its weights are counted once\n");
         if (l.Children.Count > 0)
         {

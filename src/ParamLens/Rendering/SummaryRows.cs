@@ -7,6 +7,9 @@ namespace ParamLens.Rendering;
 /// <summary>What both summary printers need to know about the rows: which layers, in what order, and their connections.</summary>
 internal static class SummaryRows
 {
+    /// <summary>The Param # cell of a layer whose count is unknown (ParamLens' own mark, like the unknown shape's <c>?</c>).</summary>
+    public const string UnknownCount = "?";
+
     /// <summary>The top-level rows after Keras <c>layer_range</c>: the first layer matching Start to the last matching End.</summary>
     public static IReadOnlyList<LayerAccount> Select(ModelAccount account, SummaryOptions options)
     {

@@ -13,21 +13,46 @@ public static class TextExplanation
         var sb = new StringBuilder();
         var layers = Filter(e, onlyLayer);
         sb.Append($"Model \"{e.ModelName}\" ({e.ModelClass}, Keras {e.KerasVersion}) — {e.Layers.Count} layers, ")
-          .Append($"{N(e.TotalParams)} parameters ({ByteSize.Keras3(e.TotalBytes)})\n");
+          .Append(e.TotalParams is { } total ? $"{N(total)} parameters ({ByteSize.Keras3(e.TotalBytes!.Value)})\n" : "parameter count unknown (see below)\n");
         foreach (var layer in layers) Layer(sb, layer, "");
         if (onlyLayer is not null) return sb.ToString();
 
+        if (e.Unknown is { } unknown) sb.Append('\n').Append(Unknowns(unknown, "  "));
         sb.Append('\n');
         NonTrainable(sb, e);
         sb.Append("\nTotals\n");
         sb.Append($"  {e.RowsEquation} total\n");
-        if (e.RowsDifference is { } diff) sb.Append($"  ({diff}; total {N(e.TotalParams)})\n");
-        sb.Append($"  {N(e.TotalParams)} − {N(e.NonTrainableParams)} = {N(e.TrainableParams)} trainable\n");
+        if (e.TotalParams is not { } totalParams)
+        {
+            sb.Append($"  trainable and non-trainable: unknown ({e.Unknown?.TotalsReason})\n");
+            return sb.ToString();
+        }
+        if (e.RowsDifference is { } diff) sb.Append($"  ({diff}; total {N(totalParams)})\n");
+        sb.Append($"  {N(totalParams)} − {N(e.NonTrainableParams)} = {N(e.TrainableParams)} trainable\n");
         sb.Append($"  {N(e.NonTrainableParams)} non-trainable\n");
         if (e.OptimizerParams is { } optimizer)
             sb.Append($"  plus {N(optimizer)} optimizer variables stored with the compiled model (its step count, learning rate and ")
               .Append($"per-weight slots): not parameters of the model, but Keras 3 prints them as \"Optimizer params\" and adds them to ")
-              .Append($"its Total, {N(e.TotalParams + optimizer)}\n");
+              .Append($"its Total, {N(totalParams + optimizer)}\n");
+        return sb.ToString();
+    }
+
+    /// <summary>The "could not be derived" section: which shapes are unknown and why, which counts are unknown and why,
+    /// and the counts that are still known. Lines start with <paramref name="bullet"/>.</summary>
+    internal static string Unknowns(UnknownFacts u, string bullet)
+    {
+        var sb = new StringBuilder("What could not be derived\n");
+        foreach (var shape in u.Shapes) sb.Append($"{bullet}{shape}\n");
+        if (u.UnknownShapeLayers.Count > 0)
+            sb.Append($"{bullet}so the output shapes of {u.UnknownShapeLayers.Count} layer(s) are unknown (?): {string.Join(", ", u.UnknownShapeLayers)}\n");
+        if (u.Counts.Count > 0)
+            sb.Append($"{bullet}the weights of {u.Counts.Count} layer(s) could not be derived (see each layer's notes) and no file stores them, ")
+              .Append($"so their parameter counts are unknown: {string.Join(", ", u.Counts)}\n");
+        if (u.TotalsReason is null)
+            sb.Append($"{bullet}every parameter count is still known: the file stores the weights of the layers whose shapes are unknown, and they are counted as stored\n");
+        else
+            sb.Append($"{bullet}so the totals are unknown; the counts still known: ")
+              .Append(u.KnownCounts.Count == 0 ? "none" : string.Join(", ", u.KnownCounts.Select(k => $"{k.Layer} {N(k.Params)}"))).Append('\n');
         return sb.ToString();
     }
 
@@ -49,6 +74,7 @@ public static class TextExplanation
         var shapes = l.InputShapes.Count == 0 ? $"→ {ShapeList(l.OutputShapes)}" : $"{ShapeList(l.InputShapes)} → {ShapeList(l.OutputShapes)}";
         sb.Append($"{title}  {shapes}  {N(l.Params)} params\n");
         foreach (var note in l.ShapeNotes) sb.Append($"{indent}  {note}\n");
+        if (l.Children.Count > 0 && l.UnknownParamsReason is { } unknown) sb.Append($"{indent}  parameter count unknown: {unknown}\n");
         if (l.Uses > 1) sb.Append($"{indent}  shared: called {l.Uses} times, its weights are counted once\n");
         if (l.Children.Count > 0)
         {
@@ -74,6 +100,13 @@ public static class TextExplanation
 
     private static void NonTrainable(StringBuilder sb, Explanation e)
     {
+        if (e.NonTrainableParams is null)
+        {
+            sb.Append($"Non-trainable parameters: unknown ({e.Unknown?.TotalsReason})");
+            sb.Append(e.NonTrainableSources.Count == 0 ? "\n"
+                : "; those known: " + string.Join(", ", e.NonTrainableSources.Select(s => $"{s.Layer}.{s.Weight.Name} {N(s.Weight.Count)} ({s.Weight.Reason})")) + "\n");
+            return;
+        }
         if (e.NonTrainableParams == 0)
         {
             sb.Append("Non-trainable parameters: none — every weight is learned by gradient descent.\n");
@@ -91,4 +124,7 @@ public static class TextExplanation
         shapes.Count == 1 ? shapes[0].ToPythonTuple() : "[" + string.Join(", ", shapes.Select(s => s.ToPythonTuple())) + "]";
 
     internal static string N(long n) => LayerConfig.Number(n);
+
+    /// <summary>A count, or <c>?</c> when it is unknown.</summary>
+    internal static string N(long? n) => n is { } known ? LayerConfig.Number(known) : "?";
 }

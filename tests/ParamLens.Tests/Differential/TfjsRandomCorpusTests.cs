@@ -149,9 +149,9 @@ public class TfjsRandomCorpusTests
         return texts.Length == 1 ? texts[0] : "\"multiple\"";
     }
 
-    private static void Compare(List<string> problems, string where, string what, long actual, JsonNode? expected)
+    private static void Compare(List<string> problems, string where, string what, long? actual, JsonNode? expected)
     {
         var value = expected!.GetValue<long>();
-        if (actual != value) problems.Add($"{where}: {what} {actual:N0}, expected {value:N0}");
+        if (actual != value) problems.Add($"{where}: {what} {actual?.ToString("N0") ?? "unknown"}, expected {value:N0}");
     }
 }

@@ -19,7 +19,7 @@ public class AccountingTests
         var account = ModelAccount.Of(k.Model(x, dbl));
         // 110 weights each: float16 2 B, mixed_float16 keeps float32 variables (4 B), float64 8 B
         Assert.Equal(110 * 2 + 110 * 4 + 110 * 8, account.TotalBytes);
-        Assert.Equal("1.50 KB", ByteSize.Keras3(account.TotalBytes)); // 1,540 B / 1024 = 1.504
+        Assert.Equal("1.50 KB", ByteSize.Keras3(account.TotalBytes!.Value)); // 1,540 B / 1024 = 1.504
     }
 
     [Theory]

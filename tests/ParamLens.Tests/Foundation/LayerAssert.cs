@@ -8,7 +8,7 @@ namespace ParamLens.Tests.Foundation;
 /// <summary>Builds a one-layer model on the given input shape and reads back what ParamLens derived.</summary>
 internal static class LayerAssert
 {
-    public sealed record Result(Shape Output, long Params, long Trainable, long NonTrainable, IReadOnlyList<(string Name, Shape Shape, bool Trainable)> Weights);
+    public sealed record Result(Shape Output, long? Params, long? Trainable, long? NonTrainable, IReadOnlyList<(string Name, Shape Shape, bool Trainable)> Weights);
 
     public static Result Apply(string className, object? config, long?[] inputShape, string version = "3.6.0") =>
         ApplyMany(className, config, [inputShape], version);

@@ -32,9 +32,9 @@ internal sealed record OneLayer(Layer Layer, LayerAccount Row, Shape Output)
         return new OneLayer(layer, account.Layers.Single(r => r.Layer == layer), y.Shape);
     }
 
-    public long Params => Row.Params;
-    public long Trainable => Row.TrainableParams;
-    public long NonTrainable => Row.NonTrainableParams;
+    public long Params => Row.Params ?? throw new InvalidOperationException("the count is unknown");
+    public long Trainable => Row.TrainableParams ?? throw new InvalidOperationException("the count is unknown");
+    public long NonTrainable => Row.NonTrainableParams ?? throw new InvalidOperationException("the count is unknown");
 
     /// <summary>Weight names with their counts, in creation order.</summary>
     public (string Name, long Count, bool Trainable)[] Weights =>

@@ -10,7 +10,7 @@ namespace ParamLens.Tests.Layers;
 internal sealed record Probe(Layer Layer, IReadOnlyList<Shape> Outputs, LayerAccount Row)
 {
     public Shape Output => Assert.Single(Outputs);
-    public long Params => Row.Params;
+    public long Params => Row.Params ?? throw new InvalidOperationException("the count is unknown");
     public Shape Weight(string name) => Layer.OwnWeights.Single(w => w.Name == name).Shape;
     public IEnumerable<string> WeightNames => Layer.OwnWeights.Select(w => w.Name);
 
