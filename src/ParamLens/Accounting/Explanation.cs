@@ -6,6 +6,8 @@ namespace ParamLens.Accounting;
 
 /// <summary>What could not be derived in a model, and what still was, in plain words.</summary>
 /// <param name="Shapes">One line per layer whose output shape could not be derived in the first place, saying why.</param>
+/// <param name="Weights">One line per layer whose own weights could not be derived whatever its input (a class not known
+/// here, or one it wraps or runs) and that no file supplied, saying why.</param>
 /// <param name="UnknownShapeLayers">Every layer whose output shape is unknown: those above and the layers after them.</param>
 /// <param name="Counts">The layers whose weights could not be derived (no file supplied them), as <c>name (Class)</c>: their
 /// counts are unknown (each layer's notes say which input made them so).</param>
@@ -13,18 +15,19 @@ namespace ParamLens.Accounting;
 /// <param name="TotalsReason">Why the totals are unknown (null when they are known).</param>
 public sealed record UnknownFacts(
     IReadOnlyList<string> Shapes,
+    IReadOnlyList<string> Weights,
     IReadOnlyList<string> UnknownShapeLayers,
     IReadOnlyList<string> Counts,
     IReadOnlyList<(string Layer, long Params)> KnownCounts,
     string? TotalsReason)
 {
     /// <summary>The facts in one line, for a note beside the printed table.</summary>
-    public string OneLine =>
-        string.Join("; ", Shapes) +
-        (UnknownShapeLayers.Count > 0 ? $"; the output shapes of {UnknownShapeLayers.Count} layer(s) are shown as ?" : "") +
-        (TotalsReason is null
-            ? "; every parameter count is still known (the file stores the weights)"
-            : $"; the parameter counts of {Counts.Count} layer(s) and the totals are unknown");
+    public string OneLine => string.Join("; ", [
+        .. Shapes, .. Weights,
+        .. UnknownShapeLayers.Count > 0 ? [$"the output shapes of {UnknownShapeLayers.Count} layer(s) are shown as ?"] : Array.Empty<string>(),
+        TotalsReason is null
+            ? "every parameter count is still known (the file stores the weights)"
+            : $"the parameter counts of {Counts.Count} layer(s) and the totals are unknown"]);
 }
 
 /// <summary>One weight explained: shape, count as a product, trainable or not, and why.</summary>
@@ -100,8 +103,9 @@ public sealed record Explanation(
             Unknowns(account, layers));
     }
 
-    /// <summary>What could not be derived (null when every shape and count is known): the layers whose output shapes
-    /// could not be derived and why, the layers whose shapes or counts are unknown as a result, and the counts still known.</summary>
+    /// <summary>What could not be derived (null when every shape and count is known): the layers whose output shapes or
+    /// own weights could not be derived and why, the layers whose shapes or counts are unknown as a result, and the counts
+    /// still known.</summary>
     private static UnknownFacts? Unknowns(ModelAccount account, IReadOnlyList<LayerExplanation> layers)
     {
         var nodes = AllLayers(account.Model).SelectMany(l => l.InboundNodes).ToArray();
@@ -113,9 +117,11 @@ public sealed record Explanation(
         var unknownShapes = AllLayers(account.Model)
             .Where(l => l.InboundNodes.Count > 0 && l.InboundNodes[^1].Outputs.Any(t => t.Shape.IsUnknownRank))
             .Select(l => l.Name).ToArray();
+        var weights = account.UnknownLayers.Where(l => l.UnderivedWeightsOrigin is null)
+            .Select(l => $"layer '{l.Name}' ({l.ClassName}): {l.UnderivedWeightsReason}").ToArray();
         var counts = account.UnknownLayers.Select(l => $"{l.Name} ({l.ClassName})").ToArray();
         var known = layers.Where(l => l.Params is not null).Select(l => (l.Name, l.Params!.Value)).ToArray();
-        return new UnknownFacts(shapes, unknownShapes, counts, known, account.UnknownTotalsReason);
+        return new UnknownFacts(shapes, weights, unknownShapes, counts, known, account.UnknownTotalsReason);
     }
 
     /// <summary>Every layer of the model at any depth (nested models and their layers), each once.</summary>
@@ -148,8 +154,10 @@ public sealed record Explanation(
         var inbound = layer.InboundNodes.Where(parent.Contains)
             .SelectMany(n => n.Inputs.Select(t => $"{t.Node.Layer.Name}[{t.Node.Index}][{t.Index}]")).ToArray();
         var children = layer is Model nested ? row.Children.Select(c => Layer(c, nested)).ToArray() : [];
-        var unknown = layer.HasUnknownOwnWeights ? $"its weights cannot be derived: {layer.UnderivedWeightsReason}"
-            : layer.HasUnknownWeights ? "the weights of some of its layers cannot be derived" : null;
+        var unknown = !layer.HasUnknownOwnWeights ? null
+            : layer.UnderivedWeightsOrigin is null ? layer.UnderivedWeightsReason // says itself what cannot be derived
+            : $"its weights cannot be derived: {layer.UnderivedWeightsReason}";
+        unknown ??= layer.HasUnknownWeights ? "the weights of some of its layers cannot be derived" : null;
         return new LayerExplanation(layer.Name, layer.ClassName, layer.Config is { } c ? layer.Declaration?.Detail(c) : null,
             inputs, outputs, notes, inbound, weights, row.Params, row.TrainableParams, row.NonTrainableParams, formula, row.Uses, children, unknown);
     }

@@ -81,13 +81,19 @@ public sealed class ModelAccount
     public IReadOnlyList<Layer> UnknownLayers { get; }
     public bool IsComplete => UnknownLayers.Count == 0;
 
-    /// <summary>Why the totals are unknown, in a few words naming the layers whose output shapes could not be derived;
-    /// null when they are known.</summary>
+    /// <summary>Why the totals are unknown, in a few words naming each layer at the root of it: one whose output shape
+    /// could not be derived (so later weights were not), one whose own weights could not be derived (a class not known
+    /// here), or both; null when they are known.</summary>
     public string? UnknownTotalsReason => IsComplete ? null : string.Join("; ", UnknownLayers
-        .Select(l => l.UnderivedWeightsOrigin is { } origin
-            ? $"the output shape of layer '{origin.Name}' ({origin.ClassName}) could not be derived"
-            : $"the weights of layer '{l.Name}' ({l.ClassName}) could not be derived")
-        .Distinct());
+        .Select(l => (Root: l.UnderivedWeightsOrigin ?? l, Shape: l.UnderivedWeightsOrigin is not null))
+        .GroupBy(c => c.Root, ReferenceEqualityComparer.Instance)
+        .Select(g =>
+        {
+            var root = (Layer)g.Key!;
+            var what = g.Any(c => c.Shape) && g.Any(c => !c.Shape) ? "the output shape and the weights"
+                : g.Any(c => c.Shape) ? "the output shape" : "the weights";
+            return $"{what} of layer '{root.Name}' ({root.ClassName}) could not be derived";
+        }));
     public long? TotalParams { get; }
     public long? TrainableParams { get; }
     public long? NonTrainableParams { get; }

@@ -5,11 +5,12 @@ using ParamLens.Shapes;
 namespace ParamLens.Formats;
 
 /// <summary>
-/// A layer whose class is not known here declares no weights, and a layer called on an input whose shape could not be
-/// derived has unknown weights; when the file stores weights, those it keeps for such a layer are counted and attributed
-/// to it, by where the file keeps them (none stored: an unknown class has none, a known class's weights stay unknown).
-/// Their trainability cannot be derived, so a weight is
-/// taken as trainable unless it is a running statistic (moving mean or variance) or its layer is frozen, and its reason says so.
+/// A layer whose class is not known here (or that wraps or runs one), and a layer called on an input whose shape could not
+/// be derived, has unknown weights; when the file stores the model's weights, those it keeps for such a layer are counted
+/// and attributed to it, by where the file keeps them (none stored: a layer of a class not known here has none, since
+/// Keras saves every layer's weights; any other layer's weights stay unknown, as the file may not cover it). Their
+/// trainability cannot be derived, so a weight is taken as trainable unless it is a running statistic (moving mean or
+/// variance) or its layer is frozen, and its reason says so.
 /// </summary>
 internal static class UnknownLayerWeights
 {
@@ -41,9 +42,11 @@ internal static class UnknownLayerWeights
     {
         var name = w.ShortName ?? w.Name;
         var statistic = name is "moving_mean" or "moving_variance";
-        var why = layer.UnderivedWeightsReason is not null
+        var why = layer.UnderivedWeightsOrigin is not null
             ? "the layer's input shape is unknown, so its weights and their roles are not derived"
-            : $"'{layer.ClassName}' is not a class known here, so its role is not derived";
+            : layer.Declaration is UnknownLayerDeclaration
+                ? $"'{layer.ClassName}' is not a class known here, so its role is not derived"
+                : $"its role is not derived ({layer.UnderivedWeightsReason})";
         return new WeightSpec(name, new Shape(w.Shape.Select(d => (long?)d)), !statistic,
             $"stored in the file as '{w.Name}'; {why}" +
             (statistic ? " (a running statistic by its name, so not trained by gradients)" : " and it is taken as trainable"));

@@ -75,11 +75,14 @@ public sealed class WeightVerification
     }
 
     /// <summary>Why the config does not determine a layer's weights, or null when it does.</summary>
-    private static string? Underived(Layer layer) =>
-        layer.UnderivedWeightsReason is { } reason
-            ? $"its weights could not be derived ({reason}), so they are {(layer.WeightsTakenFromFile ? "counted as stored" : "unknown")}, not checked"
-            : layer.WeightsTakenFromFile ? "its class is not known here, so its weights are counted as stored, not checked"
-            : null;
+    private static string? Underived(Layer layer)
+    {
+        if (layer.UnderivedWeightsReason is not { } reason) return null;
+        var outcome = $"they are {(layer.WeightsTakenFromFile ? "counted as stored" : "unknown")}, not checked";
+        return layer.UnderivedWeightsOrigin is null
+            ? $"{reason}: {outcome}" // a class not known here: the reason says itself that the weights cannot be derived
+            : $"its weights could not be derived ({reason}), so {outcome}";
+    }
 
     /// <summary>The layer a stored weight's path names, or why there is none.</summary>
     private static (Layer?, string?) Resolve(Model model, IReadOnlyList<string> path)

@@ -37,12 +37,12 @@ public sealed class LayerCall(LayerConfig config, IReadOnlyList<Shape> inputs)
     /// <summary>Why the weights could not be derived, when the declaration gave up on them; else null.</summary>
     public string? UnknownWeightsReason { get; private set; }
 
-    /// <summary>Weights that cannot be derived (they belong to a sub-layer of a class not known here): none are declared,
-    /// and the layer's weights are unknown unless a file stores them.</summary>
+    /// <summary>Weights that cannot be derived (the layer, or a sub-layer, is of a class not known here): none are declared,
+    /// and the layer's weights are unknown unless a file stores them. <paramref name="why"/> ends in what cannot be derived.</summary>
     public IEnumerable<WeightSpec> UnknownWeights(string why)
     {
         UnknownWeightsReason = why;
-        Note(why + "; its weights are unknown unless a file stores them");
+        Note(why + "; they are unknown unless a file stores them");
         return [];
     }
 

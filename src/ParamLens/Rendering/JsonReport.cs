@@ -59,6 +59,7 @@ public static class JsonReport
         {
             w.WriteStartObject("unknown");
             Strings(w, "shapes", u.Shapes);
+            Strings(w, "weights", u.Weights);
             Strings(w, "unknown_shape_layers", u.UnknownShapeLayers);
             Strings(w, "counts", u.Counts);
             w.WriteStartObject("known_counts");

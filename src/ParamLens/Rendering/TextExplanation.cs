@@ -45,6 +45,7 @@ public static class TextExplanation
         foreach (var shape in u.Shapes) sb.Append($"{bullet}{shape}\n");
         if (u.UnknownShapeLayers.Count > 0)
             sb.Append($"{bullet}so the output shapes of {u.UnknownShapeLayers.Count} layer(s) are unknown (?): {string.Join(", ", u.UnknownShapeLayers)}\n");
+        foreach (var weights in u.Weights) sb.Append($"{bullet}{weights}\n");
         if (u.Counts.Count > 0)
             sb.Append($"{bullet}the weights of {u.Counts.Count} layer(s) could not be derived (see each layer's notes) and no file stores them, ")
               .Append($"so their parameter counts are unknown: {string.Join(", ", u.Counts)}\n");

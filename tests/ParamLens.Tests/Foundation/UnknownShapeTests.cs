@@ -10,8 +10,9 @@ namespace ParamLens.Tests.Foundation;
 
 /// <summary>
 /// Layers whose output shape cannot be derived (a class not known here, a Lambda without output_shape): their shape is
-/// unknown, so are the shapes after them and the weights built from those shapes, unless a file stores the weights; counts
-/// over unknown weights are unknown, never partial sums; every renderer and the CLI say so and carry on.
+/// unknown, so are the shapes after them and the weights built from those shapes; a class not known here has unknown
+/// weights of its own too. All of these stay unknown unless a file stores the weights; counts over unknown weights are
+/// unknown, never partial sums; every renderer and the CLI say so and carry on.
 /// </summary>
 public class UnknownShapeTests
 {
@@ -74,13 +75,14 @@ public class UnknownShapeTests
         Assert.Null(Row(account, "head").Params);
         Assert.Null(Row(account, "out").Params);
         Assert.Equal(0, Row(account, "drop").Params); // Dropout builds no weights whatever its input: exact
-        Assert.Equal(0, Row(account, "block").Params); // a class not known here declares none, as before
+        Assert.Null(Row(account, "block").Params); // its Python code builds its weights, and a config does not store them
         Assert.Null(account.TotalParams);
         Assert.Null(account.TrainableParams);
         Assert.Null(account.NonTrainableParams);
         Assert.Null(account.TotalBytes);
-        Assert.Equal(["head", "out"], account.UnknownLayers.Select(l => l.Name));
-        Assert.Equal("the output shape of layer 'block' (MyBlock) could not be derived", account.UnknownTotalsReason);
+        Assert.Equal(["block", "head", "out"], account.UnknownLayers.Select(l => l.Name));
+        // block's own weights and, through its shape, those of head and out: one reason, naming block once
+        Assert.Equal("the output shape and the weights of layer 'block' (MyBlock) could not be derived", account.UnknownTotalsReason);
 
         var head = model.Layers.Single(l => l.Name == "head");
         Assert.Contains(head.InboundNodes[0].Call!.Notes, n => n.StartsWith("its input from 'block' (MyBlock) has an unknown shape", StringComparison.Ordinal));
@@ -118,7 +120,7 @@ public class UnknownShapeTests
         UnknownLayerWeights.Adopt(file);
         var account = ModelAccount.Of(model);
         Assert.Equal(5 * 4 + 4, Row(account, "head").Params);
-        Assert.Equal(0, Row(account, "block").Params); // a class not known here with nothing stored: none, as before
+        Assert.Equal(0, Row(account, "block").Params); // Keras saves every layer's weights: none stored for a custom class means none
         Assert.Null(Row(account, "out").Params); // a Dense builds weights: nothing stored means the file does not cover it
         Assert.Null(account.TotalParams);
         var verification = WeightVerification.Of(model, stored);
@@ -141,14 +143,44 @@ public class UnknownShapeTests
     }
 
     [Fact]
+    public void CustomClassWithOutputShape_HasOnlyItsOwnCountUnknown_AndEverySummarySaysSo()
+    {
+        var model = ModelSource.LoadJson(CustomBlockModel.Replace("\"width\": 5}", "\"width\": 5, \"output_shape\": [5]}", StringComparison.Ordinal));
+        var account = ModelAccount.Of(model);
+        Assert.Equal(5 * 4 + 4, Row(account, "head").Params); // block's output_shape (None, 5) feeds head
+        Assert.Equal(4 * 2 + 2, Row(account, "out").Params);
+        Assert.Null(Row(account, "block").Params);
+        Assert.Equal("the weights of layer 'block' (MyBlock) could not be derived", account.UnknownTotalsReason);
+        var unknown = Explanation.Of(account).Unknown!;
+        Assert.Empty(unknown.Shapes);
+        Assert.Equal("layer 'block' (MyBlock): 'MyBlock' is not a Keras layer class known here (a custom or newer class), so the weights it " +
+            "builds cannot be derived; the parameter counts of 1 layer(s) and the totals are unknown", unknown.OneLine);
+        var text = TextExplanation.Render(Explanation.Of(account));
+        Assert.Contains("  so the totals are unknown; the counts still known: x 0, head 24, drop 0, out 10\n", text);
+        Assert.Contains("  ? (block) + 24 + 10 = unknown total\n", text);
+    }
+
+    [Fact]
+    public void StoredWeights_OfACustomClass_SayWhyTheirRoleIsNotDerived_AndVerifyDoesNotRepeatIt()
+    {
+        var file = WithStoredWeights(CustomBlock());
+        var scale = file.Model.Layers.Single(l => l.Name == "block").OwnWeights[0];
+        Assert.Equal("stored in the file as 'block/scale:0'; 'MyBlock' is not a class known here, so its role is not derived and it is taken as trainable",
+            scale.Spec.Role);
+        var block = WeightVerification.Of(file.Model, file.Stored!).Unchecked.Single(u => u.StartsWith("layer 'block'", StringComparison.Ordinal));
+        Assert.StartsWith("layer 'block' (MyBlock): 'MyBlock' is not a Keras layer class known here (a custom or newer class), so the weights it " +
+            "builds cannot be derived: they are counted as stored, not checked; the file stores 2 weight(s) for it", block);
+    }
+
+    [Fact]
     public void Keras3Table_ShowsQuestionMarks_AndSaysWhyTheTotalIsUnknown()
     {
         var text = Keras3Summary.Render(ModelAccount.Of(CustomBlock()), new SummaryOptions { KerasVersion = KerasVersion.Parse("3.6.0") });
         var cells = Cells(text, "│ head (Dense)");
         Assert.Equal(["head (Dense)", "?", "?"], cells);
         Assert.Equal(["drop (Dropout)", "?", "0"], Cells(text, "│ drop (Dropout)"));
-        Assert.Equal(["block (MyBlock)", "?", "0"], Cells(text, "│ block (MyBlock)"));
-        Assert.EndsWith(" Total params: unknown (the output shape of layer 'block' (MyBlock) could not be derived)\n" +
+        Assert.Equal(["block (MyBlock)", "?", "?"], Cells(text, "│ block (MyBlock)"));
+        Assert.EndsWith(" Total params: unknown (the output shape and the weights of layer 'block' (MyBlock) could not be derived)\n" +
             " Trainable params: unknown\n Non-trainable params: unknown\n", text);
 
         static string[] Cells(string table, string start) =>
@@ -181,7 +213,7 @@ public class UnknownShapeTests
         var text = Keras2Summary.Render(ModelAccount.Of(CustomBlock()), new SummaryOptions { KerasVersion = KerasVersion.Parse(version) });
         var head = text.Split('\n').Single(l => l.TrimStart().StartsWith("head (Dense)", StringComparison.Ordinal)); // 2.13+ rows start with a space
         Assert.Equal(["head", "(Dense)", "?", "?"], head.Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Contains("Total params: unknown (the output shape of layer 'block' (MyBlock) could not be derived)\nTrainable params: unknown\nNon-trainable params: unknown\n", text);
+        Assert.Contains("Total params: unknown (the output shape and the weights of layer 'block' (MyBlock) could not be derived)\nTrainable params: unknown\nNon-trainable params: unknown\n", text);
     }
 
     [Fact]
@@ -199,11 +231,14 @@ public class UnknownShapeTests
         Assert.Contains("its input from 'block' (MyBlock) has an unknown shape", head["unknown_params_reason"]!.GetValue<string>());
         var block = json["layers"]!.AsArray().Single(l => l!["name"]!.GetValue<string>() == "block")!;
         Assert.Equal("[[null,8]]", block["input_shapes"]!.ToJsonString());
-        Assert.Equal(0, block["params"]!.GetValue<long>());
+        Assert.Null(block["params"]);
+        Assert.StartsWith("'MyBlock' is not a Keras layer class known here", block["unknown_params_reason"]!.GetValue<string>());
         var unknown = json["unknown"]!;
-        Assert.Equal("the output shape of layer 'block' (MyBlock) could not be derived", unknown["totals"]!.GetValue<string>());
-        Assert.Equal("""{"x":0,"block":0,"drop":0}""", unknown["known_counts"]!.ToJsonString());
-        Assert.Equal("""["head (Dense)","out (Dense)"]""", unknown["counts"]!.ToJsonString());
+        Assert.Equal("the output shape and the weights of layer 'block' (MyBlock) could not be derived", unknown["totals"]!.GetValue<string>());
+        Assert.Equal("""{"x":0,"drop":0}""", unknown["known_counts"]!.ToJsonString());
+        Assert.Equal("""["block (MyBlock)","head (Dense)","out (Dense)"]""", unknown["counts"]!.ToJsonString());
+        Assert.Equal(["layer 'block' (MyBlock): 'MyBlock' is not a Keras layer class known here (a custom or newer class), so the weights it builds cannot be derived"],
+            unknown["weights"]!.AsArray().Select(n => n!.GetValue<string>()));
     }
 
     [Fact]
@@ -214,9 +249,11 @@ public class UnknownShapeTests
         Assert.Contains("\nWhat could not be derived\n", text);
         Assert.Contains("  layer 'block' (MyBlock): the output shape of 'MyBlock' cannot be derived", text);
         Assert.Contains("  so the output shapes of 4 layer(s) are unknown (?): block, head, drop, out\n", text);
-        Assert.Contains("so their parameter counts are unknown: head (Dense), out (Dense)\n", text);
-        Assert.Contains("  so the totals are unknown; the counts still known: x 0, block 0, drop 0\n", text);
-        Assert.Contains("  ? (head) + ? (out) = unknown total\n", text);
+        Assert.Contains("\n  layer 'block' (MyBlock): 'MyBlock' is not a Keras layer class known here (a custom or newer class), so the weights it builds cannot be derived\n", text);
+        Assert.Contains("so their parameter counts are unknown: block (MyBlock), head (Dense), out (Dense)\n", text);
+        Assert.Contains("  so the totals are unknown; the counts still known: x 0, drop 0\n", text);
+        Assert.Contains("  ? (block) + ? (head) + ? (out) = unknown total\n", text);
+        Assert.Equal(2, text.Split("is not a Keras layer class known here").Length - 1); // in block's notes and in the section, no more
         Assert.DoesNotContain("\n  0 total", text);
     }
 
@@ -224,9 +261,9 @@ public class UnknownShapeTests
     public void MarkdownExplanation_HasTheSameSection()
     {
         var text = MarkdownExplanation.Render(Explanation.Of(ModelAccount.Of(CustomBlock())));
-        Assert.Contains("parameter count **unknown** (the output shape of layer 'block' (MyBlock) could not be derived)", text);
+        Assert.Contains("parameter count **unknown** (the output shape and the weights of layer 'block' (MyBlock) could not be derived)", text);
         Assert.Contains("\n## What could not be derived\n\n- layer 'block' (MyBlock): ", text);
-        Assert.Contains("- so the totals are unknown; the counts still known: x 0, block 0, drop 0\n", text);
+        Assert.Contains("- so the totals are unknown; the counts still known: x 0, drop 0\n", text);
     }
 
     [Fact]
@@ -253,7 +290,8 @@ public class UnknownShapeTests
                 var stderr = new StringWriter();
                 Assert.Equal(0, Cli.Run(args, stdout, stderr));
                 Assert.StartsWith($"paramlens: note: {path}: layer 'block' (MyBlock): the output shape of 'MyBlock' cannot be derived", stderr.ToString());
-                Assert.Contains("the parameter counts of 2 layer(s) and the totals are unknown", stderr.ToString());
+                Assert.Contains("; layer 'block' (MyBlock): 'MyBlock' is not a Keras layer class known here", stderr.ToString());
+                Assert.Contains("the parameter counts of 3 layer(s) and the totals are unknown", stderr.ToString());
             }
         }
         finally
@@ -341,7 +379,7 @@ public class UnknownShapeTests
         var towerRow = Row(account, "tower");
         Assert.Null(towerRow.Params);
         Assert.Null(Assert.Single(towerRow.Children).Params);
-        Assert.Equal(["inner"], account.UnknownLayers.Select(l => l.Name));
+        Assert.Equal(["block", "inner"], account.UnknownLayers.Select(l => l.Name)); // block: a class not known here
         Assert.Same(block, tower.Layers[0].UnderivedWeightsOrigin);
         var explained = Explanation.Of(account).Layers.Single(l => l.Name == "tower");
         Assert.Equal("the weights of some of its layers cannot be derived", explained.UnknownParamsReason);
@@ -361,7 +399,10 @@ public class UnknownShapeTests
         var split = model.Layers.Single(l => l.Name == "split");
         Assert.Equal(2, split.InboundNodes[0].Outputs.Count);
         Assert.All(split.InboundNodes[0].Outputs, t => Assert.True(t.Shape.IsUnknownRank));
-        Assert.Equal(0, ModelAccount.Of(model).TotalParams); // Add builds no weights, so every count is known
+        var account = ModelAccount.Of(model);
+        Assert.Equal(0, Row(account, "add").Params); // Add builds no weights, whatever its unknown input shapes
+        Assert.Null(Row(account, "split").Params); // a class not known here, and no file stores its weights
+        Assert.Null(account.TotalParams);
         Assert.Equal("[?, ?]", Keras3Summary.ShapeText(split));
     }
 }

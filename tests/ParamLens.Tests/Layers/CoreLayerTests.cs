@@ -123,19 +123,22 @@ public class CoreLayerTests
     }
 
     [Fact]
-    public void UnknownClass_WithOutputShape_IsShownWithoutWeights()
+    public void UnknownClass_WithOutputShape_HasThatShape_AndUnknownWeights()
     {
         var l = Build("MyCustomBlock", new { output_shape = new[] { 12, 3 } }, [5]);
-        l.IsWeightless(Shape.Of(None, 12, 3));
+        Assert.Equal(Shape.Of(None, 12, 3), l.Output);
+        Assert.Null(l.Row.Params); // its Python code builds the weights, so without a weights file they are unknown, not 0
         Assert.Equal("MyCustomBlock", l.Layer.ClassName);
-        Assert.Contains(l.Layer.InboundNodes[0].Call!.Notes, n => n.Contains("not a Keras layer class known here"));
+        Assert.Contains(l.Layer.InboundNodes[0].Call!.Notes, n => n.Contains("not a Keras layer class known here")
+            && n.EndsWith("so the weights it builds cannot be derived; they are unknown unless a file stores them", StringComparison.Ordinal));
     }
 
     [Fact]
     public void UnknownClass_WithoutOutputShape_IsUnknown_AndSaysWhy()
     {
         var l = Build("MyCustomBlock", new { name = "block7", units = 3 }, [5]);
-        l.IsWeightless(Shape.Unknown);
+        Assert.Equal(Shape.Unknown, l.Output);
+        Assert.Null(l.Row.Params);
         Assert.Equal("MyCustomBlock", l.Layer.ClassName);
         Assert.Equal("the output shape of 'MyCustomBlock' cannot be derived: its class is Python code that is not run here, and its config has no 'output_shape' given as dimensions",
             l.Layer.InboundNodes[0].Call!.UnknownOutputReason);
@@ -152,8 +155,12 @@ public class CoreLayerTests
               {"class_name": "Dense", "config": {"name": "out", "units": 1}}]}}
             """)!.AsObject();
         var account = Accounting.ModelAccount.Of(KerasJsonReader.Read(json));
-        Assert.Equal(8 * 4 + 4 + 4 * 1 + 1, account.TotalParams);
-        Assert.Equal(0, account.Layers.Single(r => r.Layer.Name == "custom").Params);
+        long? Params(string name) => account.Layers.Single(r => r.Layer.Name == name).Params;
+        Assert.Equal(8 * 4 + 4, Params("d"));
+        Assert.Equal(4 * 1 + 1, Params("out")); // the custom layer's output_shape [4] gives out's input
+        Assert.Null(Params("custom")); // a config stores no weights, and the custom class's code is not run
+        Assert.Null(account.TotalParams);
+        Assert.Equal("the weights of layer 'custom' (Scaler) could not be derived", account.UnknownTotalsReason);
     }
 
     [Fact]
