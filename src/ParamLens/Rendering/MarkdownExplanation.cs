@@ -49,7 +49,7 @@ public static class MarkdownExplanation
 
     private static void Layer(StringBuilder sb, LayerExplanation l, int level)
     {
-        sb.Append($"\n{new string('#', Math.Min(level, 6))} `{l.Name}` ({l.ClassName}{(l.Detail is null ? "" : " " + l.Detail)}) — {N(l.Params)} params\n\n");
+        sb.Append($"\n{new string('#', Math.Min(level, 6))} `{l.Name}` ({l.ClassName}{(l.Detail is null ? "" : " " + l.Detail)}) — {TextExplanation.Params(l.Params)}\n\n");
         sb.Append(l.InputShapes.Count == 0 ? $"Output `{ShapeList(l.OutputShapes)}`.\n" : $"`{ShapeList(l.InputShapes)}` → `{ShapeList(l.OutputShapes)}`\n");
         if (l.ShapeNotes.Count > 0 || (l.Children.Count > 0 && l.UnknownParamsReason is not null)) sb.Append('\n');
         foreach (var note in l.ShapeNotes) sb.Append($"- {Escape(note)}\n");

@@ -73,7 +73,7 @@ public static class TextExplanation
         sb.Append('\n');
         var title = $"{indent}{l.Name} ({l.ClassName}{(l.Detail is null ? "" : " " + l.Detail)})";
         var shapes = l.InputShapes.Count == 0 ? $"→ {ShapeList(l.OutputShapes)}" : $"{ShapeList(l.InputShapes)} → {ShapeList(l.OutputShapes)}";
-        sb.Append($"{title}  {shapes}  {N(l.Params)} params\n");
+        sb.Append($"{title}  {shapes}  {Params(l.Params)}\n");
         foreach (var note in l.ShapeNotes) sb.Append($"{indent}  {note}\n");
         if (l.Children.Count > 0 && l.UnknownParamsReason is { } unknown) sb.Append($"{indent}  parameter count unknown: {unknown}\n");
         if (l.Uses > 1) sb.Append($"{indent}  shared: called {l.Uses} times, its weights are counted once\n");
@@ -128,4 +128,7 @@ public static class TextExplanation
 
     /// <summary>A count, or <c>?</c> when it is unknown.</summary>
     internal static string N(long? n) => n is { } known ? LayerConfig.Number(known) : "?";
+
+    /// <summary>A layer's count with its noun: <c>1 param</c>, <c>0 params</c>, <c>? params</c>.</summary>
+    internal static string Params(long? n) => n == 1 ? "1 param" : $"{N(n)} params";
 }
