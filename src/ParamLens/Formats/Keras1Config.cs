@@ -21,8 +21,8 @@ internal static class Keras1Config
     };
 
     /// <summary>Whether a config is written in Keras 1 terms (by the version that wrote it, or by its keys).</summary>
-    public static bool Applies(Graph.KerasVersion version, JsonObject config) =>
-        version.Major == 1 || config.ContainsKey("nb_filter") || config.ContainsKey("output_dim") && !config.ContainsKey("units")
+    public static bool Applies(bool writtenByKeras1, JsonObject config) =>
+        writtenByKeras1 || config.ContainsKey("nb_filter") || config.ContainsKey("output_dim") && !config.ContainsKey("units")
         || config.ContainsKey("border_mode") || config.ContainsKey("dim_ordering");
 
     public static JsonObject Translate(string className, JsonObject config)

@@ -23,9 +23,10 @@ public static class KerasJsonReader
     /// archive keeps it in metadata.json, a legacy HDF5 file in a root attribute).</param>
     public static Model Read(JsonObject root, KerasVersion? versionOverride = null, KerasVersion? writtenBy = null, ReaderLimits? limits = null)
     {
-        var version = versionOverride ?? VersionOf(Str(root["keras_version"])) ?? writtenBy
+        var written = VersionOf(Str(root["keras_version"])) ?? writtenBy
             ?? (root.ContainsKey("module") || root.ContainsKey("registered_name") ? KerasVersion.Keras3 : KerasVersion.Keras2);
-        return new Reader(version, limits ?? ReaderLimits.Default).ReadModel(root);
+        // The config's keys are those of the version that wrote it (Keras 1 names), whichever version's rules apply.
+        return new Reader(versionOverride ?? written, written.Major == 1, limits ?? ReaderLimits.Default).ReadModel(root);
     }
 
     /// <summary>A <c>keras_version</c> value as Keras rules. TF.js writes <c>tfjs-layers 4.22.0</c>: its layers port
@@ -87,7 +88,7 @@ public static class KerasJsonReader
     };
 
     /// <summary>One read: the version whose rules apply, the limits, and the objects Keras 3 marked as shared.</summary>
-    private sealed class Reader(KerasVersion version, ReaderLimits limits)
+    private sealed class Reader(KerasVersion version, bool writtenByKeras1, ReaderLimits limits)
     {
         private readonly Dictionary<long, Layer> _shared = [];
         /// <summary>Output shapes the file recorded for a layer through the next layer's build shape, by producer name.</summary>
@@ -416,7 +417,7 @@ public static class KerasJsonReader
         {
             var className = Str(entry["class_name"]) ?? throw new ModelException("a layer entry has no class_name");
             var config = entry["config"] as JsonObject ?? new JsonObject();
-            if (Keras1Config.Applies(version, config)) config = Keras1Config.Translate(className, config);
+            if (Keras1Config.Applies(writtenByKeras1, config)) config = Keras1Config.Translate(className, config);
             if (entry["inbound_nodes"] is JsonArray calls && calls.Any(AsksForAttentionScores))
             {
                 // A call keyword that adds an output: the attention layers read it from their config.

@@ -63,6 +63,22 @@ public class KerasJsonReaderTests
         Assert.Equal(4 * 32 * (16 + 32 + 1) + 3 * 4 * (32 + 4 + 1), ModelAccount.Of(lstm).TotalParams);
     }
 
+    /// <summary>Keras 2 rules applied to a Keras 1 file (<c>--keras 2</c>): its keys are still Keras 1's, so still renamed.</summary>
+    [Fact]
+    public void Keras1_ConfigKeys_AreRenamed_UnderAKeras2Override()
+    {
+        var root = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse("""
+            {"class_name": "Sequential", "keras_version": "1.2.1", "config": [
+              {"class_name": "Dense", "config": {"name": "dense_1", "output_dim": 6, "input_dim": 4}},
+              {"class_name": "Dropout", "config": {"name": "dropout_1", "p": 0.25}},
+              {"class_name": "Dense", "config": {"name": "dense_2", "output_dim": 2, "bias": false}}]}
+            """)!;
+        var model = KerasJsonReader.Read(root, versionOverride: KerasVersion.Parse("2.10.0"));
+        // (4 + 1)·6 + 6·2 without bias
+        Assert.Equal((4 + 1) * 6 + 6 * 2, ModelAccount.Of(model).TotalParams);
+        Assert.Equal(0.25, model.Layers[1].Config!.Double("rate"));
+    }
+
     [Fact]
     public void Keras2_SequentialWithBuildInputShape()
     {
