@@ -18,22 +18,7 @@ public sealed partial class KerasRuntime
         t["name"] = Property("name", p => Of(p).Node.Layer.Name);
         t["__repr__"] = Method("KerasTensor.__repr__", (p, _) => $"<KerasTensor shape={Interpreter.ReprStatic(ShapeTuple(Of(p).Shape))}, dtype=float32, name={Of(p).Node.Layer.Name}>");
         t["__hash__"] = Method("KerasTensor.__hash__", (p, _) => new BigInteger(p.GetHashCode()));
-        foreach (var (op, layer) in new[] { ("add", "Add"), ("sub", "Subtract"), ("mul", "Multiply") })
-        {
-            t[$"__{op}__"] = Method($"KerasTensor.__{op}__", (p, a) => TensorOp(layer, [p, a.Positional[0]]));
-            t[$"__r{op}__"] = Method($"KerasTensor.__r{op}__", (p, a) => TensorOp(layer, [a.Positional[0], p]));
-        }
-        foreach (var op in new[] { "truediv", "rtruediv", "pow", "matmul", "neg", "getitem" })
-            t[$"__{op}__"] = Method($"KerasTensor.__{op}__", (_, _) => throw _py.Raise("NotImplementedError",
-                $"this tensor operation ({op}) has no layer declaration in ParamLens yet; build the graph from layers"));
-    }
-
-    /// <summary><c>x + y</c> on tensors: the merge layer Keras records for it.</summary>
-    private object? TensorOp(string className, object?[] operands)
-    {
-        if (operands.Any(o => o is not PyInstance { Native: KerasTensor }))
-            throw _py.Raise("NotImplementedError", $"{className} between a Keras tensor and a plain number is not supported yet (only tensor-tensor operations become layers)");
-        return CallLayer(NewLayer(className, Args.None), new Args([new PyList([.. operands])], []));
+        DefineTensorOperators(t);
     }
 
     private void DefineLayerClass()

@@ -492,7 +492,9 @@ public sealed partial class KerasRuntime
         {
             KerasKind.Sequential => new PyList(state.SequentialLayers.Where(l => State(l).Core?.ClassName != "InputLayer").Select(l => (object?)l).ToList()),
             KerasKind.SubclassedModel or KerasKind.CustomLayer => new PyList(state.Tracked.Select(l => (object?)l).ToList()),
-            _ => new PyList(((Model)state.Core!).Layers.Select(l => (object?)Wrap(l)).ToList()),
+            // Keras 3 lists only layers: the graph's operations (x + y, x[:, 0]) are printed in summaries but are not layers.
+            _ => new PyList(((Model)state.Core!).Layers.Where(l => !(Version.IsKeras3 && l.Declaration is TensorOpDeclaration))
+                .Select(l => (object?)Wrap(l)).ToList()),
         };
     }
 
