@@ -156,6 +156,8 @@ public sealed partial class KerasRuntime
     {
         _ when IsNumber(value) => [],
         PyInstance { Native: ArrayShape a } => [.. a.Dims.Select(d => (long?)d)],
+        // Keras 3 reads an operand's shape as getattr(x, "shape", []): a Python list has none, so it counts as a scalar.
+        PyList or PyTuple when Version.IsKeras3 => [],
         PyList or PyTuple => _py.ToList(value) is { Count: > 0 } items
             ? [items.Count, .. ConstantShape(items[0], written)]
             : [0],

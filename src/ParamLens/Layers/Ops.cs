@@ -66,17 +66,16 @@ public sealed class ReduceOpDeclaration(string className)
     }
 }
 
-/// <summary><c>expand_dims(x, axis)</c>: a new axis of size 1.</summary>
+/// <summary><c>expand_dims(x, axis)</c>: a new axis of size 1 at each given position of the output.</summary>
 public sealed class ExpandDimsOpDeclaration(string className) : TensorOpDeclaration(className, ConfigKey.Req("axis"))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
         var input = call.Input;
-        var axis = Axis(call.Config.Long("axis"), input.Rank + 1, ClassName);
-        var dims = input.ToList();
-        dims.Insert(axis, 1);
-        var output = new Shape(dims);
-        call.Note($"inserts an axis of size 1 at position {axis} of {input}: {output}");
+        var axes = Axes(call.Config, "axis", input.Rank + call.Config.IntList("axis").Length, ClassName)!;
+        var rest = input.GetEnumerator();
+        var output = new Shape(Enumerable.Range(0, input.Rank + axes.Length).Select(i => axes.Contains(i) ? 1 : rest.MoveNext() ? rest.Current : null));
+        call.Note($"inserts an axis of size 1 at position {string.Join(", ", axes)} of {input}: {output}");
         return [output];
     }
 }
@@ -318,8 +317,9 @@ public sealed class SplitOpDeclaration(string className)
     }
 }
 
-/// <summary><c>reshape(x, newshape)</c> as an operation: the whole shape, batch axis included, with at most one -1 worked out
-/// from the element count (unknown when the input has an unknown size).</summary>
+/// <summary><c>reshape(x, newshape)</c> as an operation: the whole shape, batch axis included. At most one -1 is worked
+/// out from the element count; when the input or the new shape has an unknown size, the new shape is taken as written
+/// with -1 unknown (Keras 3 <c>compute_reshape_output_shape</c>).</summary>
 public sealed class ReshapeOpDeclaration(string className) : TensorOpDeclaration(className, ConfigKey.Req("newshape"))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
@@ -327,24 +327,24 @@ public sealed class ReshapeOpDeclaration(string className) : TensorOpDeclaration
         var input = call.Input;
         var target = call.Config.OptDims("newshape")!;
         var targetText = "(" + string.Join(", ", target.Select(d => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "None")) + ")";
-        if (target.Count(d => d is null or -1) > 1)
-            throw new ModelException($"{ClassName}: only one dimension of the new shape can be -1 (or None), got {targetText}");
-        var known = Checked.Product(target.Where(d => d is not (null or -1)).Select(d => d!.Value));
+        if (target.Count(d => d == -1) > 1 || target.Any(d => d < -1))
+            throw new ModelException($"{ClassName}: the new shape {targetText} may hold one -1 and otherwise sizes of 0 or more");
         var dims = target.ToArray();
-        var free = Array.FindIndex(dims, d => d is null or -1);
-        if (input.ElementCount is long total)
+        var free = Array.IndexOf(dims, -1);
+        if (input.ElementCount is not long total || dims.Any(d => d is null))
         {
-            if (free >= 0 && (known == 0 || total % known != 0) || free < 0 && known != total)
-                throw new ModelException($"{ClassName} cannot reshape {input} ({total} elements) to {targetText}");
-            if (free >= 0) dims[free] = total / known;
+            if (free >= 0) dims[free] = null;
+            call.Note($"reshapes {input} to {targetText}; with an unknown size the new shape is taken as written ({(free >= 0 ? "-1 stays unknown" : "nothing to work out")})");
+            return [new Shape(dims)];
         }
-        else
-        {
-            if (free < 0) throw new ModelException($"{ClassName}: {input} has an unknown size, so the new shape needs a -1");
-            dims[free] = null;
-        }
+        var known = Checked.Product(dims.Where(d => d != -1).Select(d => d!.Value));
+        if (free >= 0 ? known == 0 || total % known != 0 : known != total)
+            throw new ModelException($"{ClassName} cannot reshape {input} ({LayerConfig.Number(total)} elements) to {targetText}");
+        if (free >= 0) dims[free] = total / known;
         var output = new Shape(dims);
-        call.Note($"reshapes {input} to {targetText}: {output}");
+        call.Note(free >= 0
+            ? $"reshapes {input} to {targetText}: -1 = {LayerConfig.Number(total)} / {LayerConfig.Number(known)} = {LayerConfig.Number(dims[free]!.Value)}: {output}"
+            : $"reshapes {input} to {output} ({LayerConfig.Number(total)} elements)");
         return [output];
     }
 }
