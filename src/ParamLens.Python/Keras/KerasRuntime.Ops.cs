@@ -100,12 +100,18 @@ public sealed partial class KerasRuntime
     /// </summary>
     private object? RecordOp(TensorOperation op, string written, IReadOnlyList<object?> operands, JsonObject? arguments = null)
     {
-        if (Version.IsStandalone)
+        if (Version.IsStandalone && _traceDepth == 0)
             throw _py.Raise("TypeError", $"{written} on a Keras tensor: in Keras {Version.Text} this gives a backend tensor, not the output " +
                 "of a Keras layer, and a Model built on it fails with \"Output tensors to a Model must be the output of a Keras `Layer` " +
                 "(thus holding past layer metadata)\". Wrap the operation in a layer, or emulate a later Keras with --keras-version");
         string className, name;
-        if (Version.IsKeras3)
+        if (_traceDepth > 0)
+        {
+            // Inside a layer's call the operation runs on backend tensors: any spelling works and no name is taken.
+            className = op.Keras3Class ?? op.TfSymbol ?? written;
+            name = written;
+        }
+        else if (Version.IsKeras3)
         {
             className = op.Keras3Class ?? throw TfFunctionOnKerasTensor(written);
             name = Keras3AutoName(className);
@@ -118,7 +124,7 @@ public sealed partial class KerasRuntime
         }
         var config = arguments ?? new JsonObject();
         config["name"] = name;
-        config["function"] = Version.IsKeras3 ? written : "tf." + op.TfSymbol;
+        config["function"] = Version.IsKeras3 || op.TfSymbol is null ? written : "tf." + op.TfSymbol;
         var tensors = operands.OfType<PyInstance>().Where(o => o.Native is KerasTensor).Select(o => (KerasTensor)o.Native!).ToArray();
         if (tensors.Length == 0) throw _py.TypeError($"{written} expects a Keras tensor among its arguments");
         if (op.Rule is OpRule.Broadcast or OpRule.Matmul && tensors.Length < operands.Count)
@@ -156,6 +162,7 @@ public sealed partial class KerasRuntime
     {
         _ when IsNumber(value) => [],
         PyInstance { Native: ArrayShape a } => [.. a.Dims.Select(d => (long?)d)],
+        PyInstance { Native: WeightSpec w } => [.. w.Shape],
         // Keras 3 reads an operand's shape as getattr(x, "shape", []): a Python list has none, so it counts as a scalar.
         PyList or PyTuple when Version.IsKeras3 => [],
         PyList or PyTuple => _py.ToList(value) is { Count: > 0 } items
@@ -284,6 +291,11 @@ public sealed partial class KerasRuntime
     private void DefineBackendFunctions(PyModule m)
     {
         if (Version.IsKeras3) return;
+        // Custom layers of the Keras 2 era compute with these inside call(); outside a call tf.keras records several op layers.
+        Fn(m, "dot", a => _traceDepth > 0
+            ? RecordOp(new(null, "linalg.matmul", OpRule.Matmul), "K.dot", [a.Get(0, "x"), a.Get(1, "y")])
+            : throw _py.Raise("NotImplementedError", "K.dot on Keras tensors outside a layer's call() is not supported; use a Dot or Dense layer"));
+        Fn(m, "bias_add", a => RecordOp(new(null, "nn.bias_add", OpRule.Broadcast), "K.bias_add", [a.Get(0, "x"), a.Get(1, "bias")]));
         TensorOperation Tf(string symbol, OpRule rule) => new(null, symbol, rule);
         foreach (var (name, _, symbol) in Reductions.Where(r => r.Name is "mean" or "sum" or "max" or "min" or "prod" or "std" or "var"))
         {
@@ -308,5 +320,21 @@ public sealed partial class KerasRuntime
             new JsonObject { ["newshape"] = ShapeJson(Dims(a.Get(1, "shape"), "reshape")) }));
         Fn(m, "stack", a => RecordOp(Tf("stack", OpRule.Stack), "K.stack", _py.ToList(a.Get(0, "x")),
             new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis", BigInteger.Zero)) }));
+    }
+
+    /// <summary>tf.keras hands <c>build</c> a <c>TensorShape</c>: indexable (an int or None), iterable, <c>as_list()</c>, <c>rank</c>.</summary>
+    private void DefineTensorShapeClass()
+    {
+        var d = TensorShapeClass.Dict;
+        Shapes.Shape Of(PyInstance p) => (Shapes.Shape)p.Native!;
+        d["__getitem__"] = Method("TensorShape.__getitem__", (p, a) => a.Positional[0] is PySlice
+            ? new PyInstance(TensorShapeClass) { Native = new Shapes.Shape(_py.ToList(_py.GetItem(ShapeTuple(Of(p)), a.Positional[0])).Select(v => v is null ? (long?)null : (long)ToBig(v))) }
+            : _py.GetItem(ShapeTuple(Of(p)), a.Positional[0]));
+        d["__len__"] = Method("TensorShape.__len__", (p, _) => new BigInteger(Of(p).Rank));
+        d["__eq__"] = Method("TensorShape.__eq__", (p, a) => _py.Equal(ShapeTuple(Of(p)), a.Positional[0] is PyInstance { Native: Shapes.Shape o } ? ShapeTuple(o) : a.Positional[0]));
+        d["__repr__"] = Method("TensorShape.__repr__", (p, _) => $"TensorShape([{string.Join(", ", Of(p).Select(Shapes.Shape.DimText))}])");
+        d["as_list"] = Method("TensorShape.as_list", (p, _) => new PyList([.. ShapeTuple(Of(p)).Items]));
+        d["rank"] = Property("rank", p => new BigInteger(Of(p).Rank));
+        d["ndims"] = d["rank"];
     }
 }

@@ -17,6 +17,9 @@ public sealed partial class KerasRuntime
     private readonly Interpreter _py;
     private readonly Dictionary<Layer, PyInstance> _wrappers = [];
     private readonly Dictionary<string, int> _subclassNames = [];
+    /// <summary>How many custom layer or subclassed model calls are being traced: operations inside a call run on backend
+    /// tensors in Keras, so they are neither named nor refused as they are in a functional graph.</summary>
+    private int _traceDepth;
     private readonly Func<Model, SummaryArguments, string> _renderSummary;
 
     public KerasRuntime(Interpreter interpreter, KerasVersion version, Func<Model, SummaryArguments, string> renderSummary)
@@ -31,7 +34,9 @@ public sealed partial class KerasRuntime
         ModelClass = new PyClass("Model", [LayerClass], "keras") { Construct = ConstructModel };
         SequentialClass = new PyClass("Sequential", [ModelClass], "keras") { Construct = ConstructSequential };
         WeightClass = new PyClass("Variable", [obj], "keras");
+        TensorShapeClass = new PyClass("TensorShape", [obj], "tensorflow");
         DefineTensorClass();
+        DefineTensorShapeClass();
         DefineLayerClass();
         DefineModelClass();
         RegisterModules();
@@ -44,6 +49,7 @@ public sealed partial class KerasRuntime
     public PyClass ModelClass { get; }
     public PyClass SequentialClass { get; }
     public PyClass WeightClass { get; }
+    public PyClass TensorShapeClass { get; }
     private readonly Dictionary<string, PyClass> _layerClasses = [];
 
     /// <summary>Every model the code built, in the order they were built.</summary>
@@ -293,26 +299,58 @@ public sealed partial class KerasRuntime
 
     /// <summary>
     /// A subclassed model or custom layer becomes a graph by running its <c>call</c> on fresh inputs of the given shapes
-    /// (with the batch axis); its class name is the Python class, so it prints as Keras prints such a layer.
+    /// (with the batch axis), after its <c>build</c> (Keras builds a layer at its first call); its class name is the Python
+    /// class, its layers are those its attributes hold, in assignment order (Keras <c>_flatten_layers</c> over the tracked
+    /// layers, in Keras 3 and tf.keras alike), and its own weights are those its code made with <c>add_weight</c>.
     /// </summary>
     private Model TraceSubclass(PyInstance self, IReadOnlyList<Shapes.Shape> shapes, bool asList)
     {
         var state = State(self);
         if (state.Core is Model existing) return existing;
         var inputs = shapes.Select((s, n) => Session.Input(s.Skip(1).ToArray(), $"{state.Name}_input{(shapes.Count > 1 ? "_" + n : "")}", s.Rank > 0 ? s[0] : null)).ToList();
-        var userBuild = self.Class.Lookup("build", out var owner);
-        if (userBuild is PyFunction && owner != LayerClass && owner != ModelClass)
-            _py.Call(_py.Bind(userBuild, self, self.Class), new Args([shapes.Count == 1 ? ShapeTuple(shapes[0]) : new PyList(shapes.Select(s => (object?)ShapeTuple(s)).ToList())], []));
-        var call = self.Class.Lookup("call", out _) ?? throw _py.Raise("NotImplementedError", $"{self.Class.Name} has no call() method");
-        var argument = asList || inputs.Count > 1 ? new PyList(inputs.Select(t => (object?)Tensor(t)).ToList()) : (object?)Tensor(inputs[0]);
-        var result = _py.Call(_py.Bind(call, self, self.Class), new Args([argument], []));
-        var outputs = Tensors(result, $"{self.Class.Name}.call()");
-        var model = Model.Subclassed(state.Name, inputs, outputs, Version, state.ClassName ?? self.Class.Name);
-        if (state.Trainable is bool t) model.Trainable = t;
-        state.Core = model;
-        Register(model, self);
-        return model;
+        _traceDepth++;
+        try
+        {
+            var userBuild = self.Class.Lookup("build", out var owner);
+            if (userBuild is PyFunction && owner != LayerClass && owner != ModelClass)
+                _py.Call(_py.Bind(userBuild, self, self.Class), new Args([shapes.Count == 1 ? BuildShape(shapes[0]) : new PyList(shapes.Select(s => BuildShape(s)).ToList())], []));
+            var call = self.Class.Lookup("call", out _) ?? throw _py.Raise("NotImplementedError", $"{self.Class.Name} has no call() method");
+            var argument = asList || inputs.Count > 1 ? new PyList(inputs.Select(t => (object?)Tensor(t)).ToList()) : (object?)Tensor(inputs[0]);
+            var result = _py.Call(_py.Bind(call, self, self.Class), new Args([argument], []));
+            var outputs = Tensors(result, $"{self.Class.Name}.call()");
+            CheckDeclaredOutputShape(self, shapes, outputs);
+            var tracked = state.Tracked.Select(l => State(l).Kind == KerasKind.Sequential ? SequentialModel(l) : State(l).Core).OfType<Layer>().ToList();
+            var model = Model.Subclassed(state.Name, inputs, outputs, Version, state.ClassName ?? self.Class.Name, tracked, state.OwnWeights);
+            if (state.Trainable is bool t) model.Trainable = t;
+            state.Core = model;
+            Register(model, self);
+            return model;
+        }
+        finally { _traceDepth--; }
     }
+
+    /// <summary>Keras 3 and standalone Keras take a layer's output shape from its own <c>compute_output_shape</c> when it has
+    /// one; tf.keras runs <c>call</c>. The shapes are taken from <c>call</c> here, so a <c>compute_output_shape</c> that
+    /// disagrees with them is an error rather than a silently different answer.</summary>
+    private void CheckDeclaredOutputShape(PyInstance self, IReadOnlyList<Shapes.Shape> inputs, IReadOnlyList<KerasTensor> outputs)
+    {
+        if (!(Version.IsKeras3 || Version.IsStandalone) || self.Class.Lookup("compute_output_shape", out var owner) is not PyFunction method
+            || owner == LayerClass || owner == ModelClass) return;
+        var declared = _py.Call(_py.Bind(method, self, self.Class),
+            new Args([inputs.Count == 1 ? ShapeTuple(inputs[0]) : new PyList(inputs.Select(s => (object?)ShapeTuple(s)).ToList())], []));
+        var items = declared is PyList or PyTuple ? _py.ToList(declared) : [];
+        var several = items.Count > 0 && items.All(i => i is PyList or PyTuple);
+        var shapes = (several ? items : [declared]).Select(d => new Shapes.Shape(Dims(d, $"{self.Class.Name}.compute_output_shape()"))).ToList();
+        bool Agree(Shapes.Shape a, Shapes.Shape b) => a.Rank == b.Rank && a.Zip(b).All(p => p.First is null || p.Second is null || p.First == p.Second);
+        if (shapes.Count != outputs.Count || !shapes.Zip(outputs).All(p => Agree(p.First, p.Second.Shape)))
+            throw _py.ValueError($"{self.Class.Name}.compute_output_shape() gives {string.Join(", ", shapes)} but its call() gives " +
+                $"{string.Join(", ", outputs.Select(o => o.Shape))}; Keras {Version.Text} would print the first, the computation makes the second");
+    }
+
+    /// <summary>The input shape <c>build</c> receives: a tuple in Keras 3 and standalone Keras, a <c>TensorShape</c> in tf.keras
+    /// (indexing either gives an int or None, so <c>input_shape[-1]</c> works in both).</summary>
+    private object? BuildShape(Shapes.Shape shape) =>
+        Version.IsKeras3 || Version.IsStandalone ? ShapeTuple(shape) : new PyInstance(TensorShapeClass) { Native = shape };
 
     // ---------- models ----------
 
