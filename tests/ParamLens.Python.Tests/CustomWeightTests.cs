@@ -258,3 +258,42 @@ public class CustomWeightTests
         Assert.Equal(["input_layer", "double", "multiply"], m.Layers.Select(l => l.Name));
     }
 }
+
+/// <summary>Custom layers inside Sequential models, and their automatic names.</summary>
+public class CustomLayerInSequentialTests
+{
+    private const string Scale = """
+        import keras
+        from keras import layers
+        class Scale(layers.Layer):
+            def build(self, input_shape):
+                self.s = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+            def call(self, x):
+                return x * self.s
+        """;
+
+    [Fact]
+    public void A_Custom_Layer_Is_Built_From_The_Shape_That_Reaches_It()
+    {
+        var run = Py.Run(Scale + "\n" + """
+            a = keras.Sequential([keras.Input((5,)), layers.Dense(4), Scale(), layers.Dense(2)])
+            b = keras.Sequential([layers.Dense(4), Scale(name="sc"), layers.Dense(2)])
+            b.build((None, 3))
+            c = keras.Sequential([layers.Dense(4, input_shape=(7,)), Scale()])
+            """);
+        Assert.Null(run.StoppedBy);
+        var (a, b, c) = (run.Variables["a"], run.Variables["b"], run.Variables["c"]);
+        Py.AssertCounts(a, (5 * 4 + 4) + 4 + (4 * 2 + 2), (5 * 4 + 4) + 4 + (4 * 2 + 2));
+        Py.AssertCounts(b, (3 * 4 + 4) + 4 + (4 * 2 + 2), (3 * 4 + 4) + 4 + (4 * 2 + 2));
+        Py.AssertCounts(c, (7 * 4 + 4) + 4, (7 * 4 + 4) + 4);
+        // A given name takes no automatic number: the third Scale is the second one named automatically.
+        Assert.Equal(["scale", "sc", "scale_1"], new[] { a, b, c }.Select(m => m.Layers.Single(l => l.ClassName == "Scale").Name));
+    }
+
+    [Fact]
+    public void Without_An_Input_Shape_It_Is_A_Clear_Error()
+    {
+        var e = Py.Error(Scale + "\nm = keras.Sequential([layers.Dense(4), Scale()])\nm.summary()\n");
+        Assert.Contains("needs its input shape first", e.Message);
+    }
+}

@@ -7,10 +7,21 @@ public enum KerasKind { Layer, CustomLayer, Functional, Sequential, SubclassedMo
 
 /// <summary>What the interpreter keeps for a Keras layer or model object: the graph layer behind it (once there is
 /// one) and what Python code set on it before that.</summary>
-public sealed class KerasObject(KerasKind kind, string name)
+public sealed class KerasObject(KerasKind kind, string? name)
 {
+    private string? _name = name;
+
+    /// <summary>A Python subclass's object: named automatically only when first needed (Keras names it in the base
+    /// <c>__init__</c>, and not at all when a name is given), so a given name takes no automatic number.</summary>
+    public KerasObject(KerasKind kind, Func<string> autoName) : this(kind, (string?)null) => AutoName = autoName;
+
     public KerasKind Kind { get; } = kind;
-    public string Name { get; set; } = name;
+    private Func<string>? AutoName { get; }
+    public string Name
+    {
+        get => _name ??= AutoName!();
+        set => _name = value;
+    }
     /// <summary>The graph layer or model; for Sequential and subclassed models, made when first needed.</summary>
     public Layer? Core { get; set; }
     /// <summary><c>input_shape=</c> given to a layer (without the batch axis), for a Sequential's first layer.</summary>

@@ -249,7 +249,7 @@ public sealed partial class KerasRuntime
     private object? ConstructCustomLayer(Interpreter i, PyClass cls, Args args)
     {
         if (cls == LayerClass) throw i.TypeError("keras.layers.Layer is a base class: subclass it and define call()");
-        return new PyInstance(cls) { Native = new KerasObject(KerasKind.CustomLayer, SubclassName(cls.Name)) { ClassName = cls.Name } };
+        return new PyInstance(cls) { Native = new KerasObject(KerasKind.CustomLayer, () => SubclassName(cls.Name)) { ClassName = cls.Name } };
     }
 
     /// <summary>The base <c>__init__</c> of layers and models: name, trainable, dtype and input_shape.</summary>
@@ -257,6 +257,7 @@ public sealed partial class KerasRuntime
     {
         var state = State(self);
         if (args.Kw("name") is string name) state.Name = name;
+        else _ = state.Name; // the automatic name is taken here, in the order the objects are initialized
         if (args.HasKw("trainable")) state.Trainable = _py.Truthy(args.Kw("trainable"));
         if (args.HasKw("input_shape")) state.InputShape = Dims(args.Kw("input_shape"), "input_shape");
         return null;
@@ -284,6 +285,7 @@ public sealed partial class KerasRuntime
                 return TensorResult(state.Core!.Call([.. inputs]));
             case KerasKind.Sequential:
             {
+                if (state.Core is null && inputs.Count == 1) TraceCustomLayersOf(self, inputs[0].Shape);
                 var model = SequentialModel(self);
                 var outputs = model.Call([.. inputs]);
                 if (model.IsBuilt) RecordModel(model, self);
@@ -357,7 +359,7 @@ public sealed partial class KerasRuntime
     private object? ConstructModel(Interpreter i, PyClass cls, Args args)
     {
         if (cls != ModelClass)
-            return new PyInstance(cls) { Native = new KerasObject(KerasKind.SubclassedModel, SubclassName(cls.Name)) { ClassName = cls.Name } };
+            return new PyInstance(cls) { Native = new KerasObject(KerasKind.SubclassedModel, () => SubclassName(cls.Name)) { ClassName = cls.Name } };
         var inputs = args.Get(0, "inputs") ?? throw i.TypeError("Model() needs inputs and outputs (or subclass keras.Model)");
         var outputs = args.Get(1, "outputs") ?? throw i.TypeError("Model() needs outputs");
         var self = new PyInstance(cls) { Native = new KerasObject(KerasKind.Functional, "") };
@@ -410,8 +412,6 @@ public sealed partial class KerasRuntime
                 state.SequentialLayers.Add(Wrap(t.Node.Layer));
                 State(Wrap(t.Node.Layer)).InputShape ??= t.Shape.Skip(1).ToArray();
                 break;
-            case PyInstance { Native: KerasObject k } p when k.Kind is KerasKind.CustomLayer:
-                throw Error($"a custom layer ({p.Class.Name}) inside a Sequential model is not supported yet; use the Functional API");
             case PyInstance { Native: KerasObject } p:
                 state.SequentialLayers.Add(p);
                 break;
@@ -430,6 +430,13 @@ public sealed partial class KerasRuntime
         Model model;
         var first = items.Count > 0 ? State(items[0]) : null;
         if (first is { Core.ClassName: "InputLayer" })
+            TraceCustomLayersOf(self, first.Core.InboundNodes[0].Outputs[0].Shape);
+        else if (first?.InputShape is { } known)
+            TraceCustomLayersOf(self, new Shapes.Shape([first.BatchSize, .. known]));
+        if (items.FirstOrDefault(l => State(l) is { Kind: KerasKind.CustomLayer, Core: null }) is { } untraced)
+            throw Error($"the custom layer '{State(untraced).Name}' in Sequential model '{state.Name}' is built from the shape that reaches it, " +
+                "so the model needs its input shape first: an Input, input_shape= on the first layer, or model.build(...)");
+        if (first is { Core.ClassName: "InputLayer" })
         {
             var input = (Model)Session.Sequential(items.Skip(1).Select(l => CoreOf(l)).ToList(), state.Name);
             model = input;
@@ -444,6 +451,23 @@ public sealed partial class KerasRuntime
         Register(model, self);
         if (model.IsBuilt) RecordModel(model, self);
         return model;
+    }
+
+    /// <summary>Custom layers in a Sequential are built and traced in order on the shape that reaches them (found through
+    /// the declared layers before them), so the Sequential can chain them like any layer. Stops at a nested model.</summary>
+    private void TraceCustomLayersOf(PyInstance sequential, Shapes.Shape batchShape)
+    {
+        var shape = batchShape;
+        foreach (var item in State(sequential).SequentialLayers)
+        {
+            var s = State(item);
+            if (s.Core?.ClassName == "InputLayer") continue;
+            if (s.Kind == KerasKind.CustomLayer)
+                shape = TraceSubclass(item, [shape], asList: false).Outputs[0].Shape;
+            else if (s.Kind == KerasKind.Layer && s.Core is { Declaration: { } declaration, Config: { } config })
+                shape = declaration.OutputShapes(new LayerCall(config, [shape]))[0];
+            else return;
+        }
     }
 
     private Layer CoreOf(PyInstance layer)
@@ -476,6 +500,7 @@ public sealed partial class KerasRuntime
         {
             case KerasKind.Sequential:
             {
+                if (state.Core is null) TraceCustomLayersOf(self, new Shapes.Shape(batchShape));
                 var model = SequentialModel(self);
                 if (model.IsBuilt) return;
                 var firstName = state.SequentialLayers.Count > 0 ? State(state.SequentialLayers[0]).Name : "sequential";
@@ -497,7 +522,12 @@ public sealed partial class KerasRuntime
     public void BuildPendingSequentials(IEnumerable<object?> values)
     {
         foreach (var p in values.OfType<PyInstance>().Where(p => p.Native is KerasObject { Kind: KerasKind.Sequential, Core: null }).Distinct().ToList())
-            SequentialModel(p);
+        {
+            var layers = State(p).SequentialLayers;
+            var shapeKnown = layers.Count > 0 && State(layers[0]) is { Core.ClassName: "InputLayer" } or { InputShape: not null };
+            // Without an input shape a custom layer cannot be traced: the model stays unbuilt (--input-shape can build it).
+            if (shapeKnown || layers.All(l => State(l).Kind != KerasKind.CustomLayer)) SequentialModel(p);
+        }
     }
 
     /// <summary>Models that exist but were never built (subclassed or Sequential without an input shape), so
