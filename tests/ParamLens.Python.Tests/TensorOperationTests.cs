@@ -208,4 +208,28 @@ public class TensorOperationTests
         Assert.Matches(@"\n tf\.math\.truediv \(TFOpLambd\s+\(None, 6\)\s+0\s*\n a\)", keras2);
         Assert.Contains("Total params: 21", keras2); // 6 · 3 + 3
     }
+
+    [Fact]
+    public void Activation_Functions_On_Tensors_Are_Operations_And_As_Arguments_Are_Names()
+    {
+        const string code = """
+            import tensorflow as tf
+            from tensorflow import keras
+            x = keras.Input((4,))
+            a = keras.activations.relu(x)
+            b = keras.activations.sigmoid(a)
+            c = keras.activations.linear(b)
+            d = keras.layers.Dense(2, activation=tf.nn.softmax)(c)
+            model = keras.Model(x, d)
+            print(model.layers[-1].get_config()['activation'], c is b)
+            """;
+        var keras3 = Py.Run(code);
+        Assert.Null(keras3.StoppedBy);
+        // keras.activations.relu has an operation class of its own, ReLU (auto-named re_lu); sigmoid calls ops.sigmoid.
+        Assert.Equal(["input_layer", "re_lu", "sigmoid", "dense"], keras3.TopLevelModels[0].Layers.Select(l => l.Name));
+        Assert.Equal("softmax True\n", keras3.Printed);
+        var tfKeras = Py.Run(code, TfKeras);
+        Assert.Null(tfKeras.StoppedBy);
+        Assert.Equal(["input_1", "tf.nn.relu", "tf.math.sigmoid", "dense"], tfKeras.TopLevelModels[0].Layers.Select(l => l.Name));
+    }
 }

@@ -232,8 +232,7 @@ public sealed partial class KerasRuntime
         foreach (var name in ActivationNames)
         {
             var activation = name;
-            m.Dict[activation] = new PyBuiltin($"keras.activations.{activation}", (_, a) =>
-                CallLayer(NewLayer("Activation", new Args([], [new("activation", activation)])), new Args([a.Positional[0]], [])));
+            m.Dict[activation] = new PyBuiltin($"keras.activations.{activation}", (_, a) => Activate(activation, a.Get(0, "x")));
         }
         Fn(m, "get", a => a.Positional[0] is string s && m.Dict.TryGetValue(s, out var f) ? f : a.Positional[0]);
         Fn(m, "serialize", a => ToJson(a.Positional[0])?.ToJsonString().Trim('"'));

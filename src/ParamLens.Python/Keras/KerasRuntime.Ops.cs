@@ -50,7 +50,7 @@ public sealed partial class KerasRuntime
         ("sin", "Sin", "math.sin"), ("cos", "Cos", "math.cos"), ("erf", "Erf", "math.erf"), ("gelu", "Gelu", "nn.gelu"),
         ("silu", "Silu", "nn.silu"), ("softplus", "Softplus", "math.softplus"), ("log_softmax", "LogSoftmax", "nn.log_softmax"),
         ("l2_normalize", "L2Normalize", "math.l2_normalize"), ("cast", "Cast", "cast"), ("elu", "Elu", "nn.elu"), ("selu", "Selu", "nn.selu"),
-        ("relu6", "Relu6", "nn.relu6"), ("leaky_relu", "LeakyRelu", "nn.leaky_relu"), ("softsign", "SoftSign", "nn.softsign"), ("swish", "Silu", "nn.silu"),
+        ("relu6", "Relu6", "nn.relu6"), ("leaky_relu", "LeakyRelu", "nn.leaky_relu"), ("softsign", "Softsign", "math.softsign"), ("swish", "Silu", "nn.silu"),
     ];
 
     /// <summary>Element-wise functions of two operands: Python name → (Keras 3 class, TensorFlow symbol).</summary>
@@ -70,6 +70,29 @@ public sealed partial class KerasRuntime
         ("min", "Min", "math.reduce_min"), ("prod", "Prod", "math.reduce_prod"), ("std", "Std", "math.reduce_std"),
         ("var", "Var", "math.reduce_variance"), ("logsumexp", "Logsumexp", "math.reduce_logsumexp"),
     ];
+
+    /// <summary><c>keras.activations.X(x)</c> on a tensor: Keras 3 calls the <c>keras.ops</c> function (relu has an
+    /// operation of its own, <c>ReLU</c>; linear returns its input); tf.keras the TensorFlow function whose op layer it records.</summary>
+    private static readonly Dictionary<string, TensorOperation> ActivationOps = new()
+    {
+        ["relu"] = new("ReLU", "nn.relu", OpRule.Broadcast), ["sigmoid"] = new("Sigmoid", "math.sigmoid", OpRule.Broadcast),
+        ["softmax"] = new("Softmax", "nn.softmax", OpRule.Broadcast), ["tanh"] = new("Tanh", "math.tanh", OpRule.Broadcast),
+        ["elu"] = new("Elu", "nn.elu", OpRule.Broadcast), ["selu"] = new("Selu", "nn.selu", OpRule.Broadcast),
+        ["softplus"] = new("Softplus", "math.softplus", OpRule.Broadcast), ["softsign"] = new("Softsign", "math.softsign", OpRule.Broadcast),
+        ["swish"] = new("Silu", "nn.silu", OpRule.Broadcast), ["silu"] = new("Silu", "nn.silu", OpRule.Broadcast),
+        ["gelu"] = new("Gelu", "nn.gelu", OpRule.Broadcast), ["exponential"] = new("Exp", "math.exp", OpRule.Broadcast),
+        ["leaky_relu"] = new("LeakyRelu", "nn.leaky_relu", OpRule.Broadcast), ["relu6"] = new("Relu6", "nn.relu6", OpRule.Broadcast),
+        ["log_softmax"] = new("LogSoftmax", "nn.log_softmax", OpRule.Broadcast),
+        ["hard_sigmoid"] = new("HardSigmoid", null, OpRule.Broadcast), ["hard_silu"] = new("HardSilu", null, OpRule.Broadcast),
+        ["hard_swish"] = new("HardSilu", null, OpRule.Broadcast),
+    };
+
+    private object? Activate(string activation, object? x)
+    {
+        if (activation == "linear") return x;
+        var op = ActivationOps.GetValueOrDefault(activation) ?? new TensorOperation(null, null, OpRule.Broadcast);
+        return RecordOp(op, $"keras.activations.{activation}", [x]);
+    }
 
     private LayerDeclaration OpDeclaration(string className, OpRule rule)
     {
@@ -113,12 +136,12 @@ public sealed partial class KerasRuntime
         }
         else if (Version.IsKeras3)
         {
-            className = op.Keras3Class ?? throw TfFunctionOnKerasTensor(written);
+            className = op.Keras3Class ?? throw (op.TfSymbol is null ? Unsupported(written) : TfFunctionOnKerasTensor(written));
             name = Keras3AutoName(className);
         }
         else
         {
-            var symbol = op.TfSymbol ?? throw _py.Raise("NotImplementedError", $"{written}: tf.keras {Version.Text} has no such operation");
+            var symbol = op.TfSymbol ?? throw Unsupported(written);
             className = op.Rule == OpRule.GetItem ? "SlicingOpLambda" : "TFOpLambda";
             name = OpLambdaName("tf." + symbol);
         }
@@ -133,6 +156,9 @@ public sealed partial class KerasRuntime
         var layer = new Layer(declaration, declaration.Configure(config, Version), name);
         return TensorResult(layer.Call(tensors));
     }
+
+    private PyException Unsupported(string written) =>
+        _py.Raise("NotImplementedError", $"{written} on a Keras tensor outside a layer's call() is not supported for Keras {Version.Text}");
 
     private PyException TfFunctionOnKerasTensor(string written) =>
         _py.TypeError($"{written}: a Keras tensor cannot be passed to a TensorFlow function in Keras 3 (Keras raises \"A KerasTensor cannot be " +

@@ -118,6 +118,9 @@ public sealed partial class KerasRuntime
         PyInstance { Native: JsonObject serialized } => serialized.DeepClone(),
         PyInstance { Native: KerasObject k } when k.Core is { Config: { } config } core => new JsonObject { ["class_name"] = core.ClassName, ["config"] = config.Values.DeepClone() },
         PyBuiltin { Name: var n } when n.StartsWith("keras.activations.", StringComparison.Ordinal) => n["keras.activations.".Length..],
+        // tf.nn.relu, tf.math.sigmoid, keras.ops.softmax … given as a layer's activation: Keras stores the function's name.
+        PyBuiltin { Name: var n } when (n.StartsWith("tensorflow.", StringComparison.Ordinal) || n.StartsWith("keras.ops.", StringComparison.Ordinal))
+            && ActivationNames.Contains(n[(n.LastIndexOf('.') + 1)..]) => n[(n.LastIndexOf('.') + 1)..],
         PyBuiltin { Name: var n } when n.StartsWith("numpy.", StringComparison.Ordinal) => Numpy.DTypeName(value),
         PyFunction f => f.Name,
         PyInstance { Native: ArrayShape } => throw Error("a numpy array cannot go into a layer config (this interpreter knows array shapes, not values)"),
