@@ -241,6 +241,8 @@ public class CustomWeightTests
         // Rows are only the tracked layers; the model's own scalar counts in the totals, non-trainable.
         const long stem = 8 * 32 + 32, block = 32 * 16 + 16, block1 = 16 * 16 + 16, head = 16 * 3 + 3;
         Py.AssertCounts(m, stem + block + block1 + head + 1, stem + block + block1 + head);
+        var explanation = ParamLens.Accounting.Explanation.Of(ParamLens.Accounting.ModelAccount.Of(m));
+        Assert.Contains("own weights are in no row: temperature (1)", explanation.RowsDifference);
     }
 
     [Fact]
