@@ -232,4 +232,43 @@ public class TensorOperationTests
         Assert.Null(tfKeras.StoppedBy);
         Assert.Equal(["input_1", "tf.nn.relu", "tf.math.sigmoid", "dense"], tfKeras.TopLevelModels[0].Layers.Select(l => l.Name));
     }
+
+    [Fact]
+    public void Lambda_Layers_Run_Their_Function_For_The_Output_Shape()
+    {
+        var m = Py.Single("""
+            import keras
+            from keras import layers, ops
+            a = keras.Input((10, 8))
+            b = keras.Input((10, 8))
+            last = layers.Lambda(lambda t: t[:, -1])(a)                              # (None, 8)
+            both = layers.Lambda(lambda ts: ops.concatenate(ts, axis=-1))([a, b])     # (None, 10, 16)
+            scaled = layers.Lambda(lambda t, k: t * k, arguments={'k': 2.0})(last)    # (None, 8)
+            pooled = layers.Lambda(lambda t: ops.mean(t, axis=1))(both)               # (None, 16)
+            model = keras.Model([a, b], layers.Concatenate()([scaled, pooled]))
+            """);
+        Assert.Equal("(None, 24)", m.Outputs[0].Shape.ToString()); // 8 + 16
+        // The operations inside the functions are no rows of the model.
+        Assert.Equal(4, m.Layers.Count(l => l.ClassName == "Lambda"));
+        Assert.DoesNotContain(m.Layers, l => l.ClassName is "GetItem" or "Mean" or "Multiply");
+        Assert.Equal(2 + 4 + 1, m.Layers.Count);
+    }
+
+    [Fact]
+    public void Lambda_In_A_Standalone_Keras_Sequential_With_Backend_Functions()
+    {
+        var m = Py.Single("""
+            from keras.models import Sequential
+            from keras.layers import Lambda, Conv2D, Flatten, Dense
+            from keras import backend as K
+            model = Sequential()
+            model.add(Lambda(lambda x: K.expand_dims(x, axis=-1), input_shape=(28, 28)))
+            model.add(Conv2D(4, 3))
+            model.add(Flatten())
+            model.add(Dense(1))
+            """, KerasVersion.Parse("2.2.4"));
+        Assert.Equal("(None, 28, 28, 1)", m.Layers[0].InboundNodes[0].Outputs[0].Shape.ToString()); // a channel axis added
+        const long conv = 3 * 3 * 1 * 4 + 4, dense = 26 * 26 * 4 + 1; // 28 - 3 + 1 = 26
+        Py.AssertCounts(m, conv + dense, conv + dense);
+    }
 }

@@ -32,6 +32,8 @@ public sealed class KerasObject(KerasKind kind, string? name)
     /// <summary>Subclassed models and layers: layers assigned to attributes, in assignment order.</summary>
     public List<Python.PyInstance> Tracked { get; } = [];
     public bool? Trainable { get; set; }
+    /// <summary>A <c>Lambda</c> layer's Python function and its <c>arguments</c> (keyword arguments for each call).</summary>
+    public (object Function, object? Arguments)? LambdaFunction { get; set; }
     /// <summary>Weights the object's own code created with <c>add_weight</c>, in creation order.</summary>
     public List<ParamLens.Layers.WeightSpec> OwnWeights { get; } = [];
     /// <summary>The Python class name shown as the class of a subclassed model or layer.</summary>

@@ -231,6 +231,8 @@ public sealed partial class KerasRuntime
         {
             Native = new KerasObject(KerasKind.Layer, layer.Name) { Core = layer, InputShape = inputShape, BatchSize = batchSize },
         };
+        if (declaration.ClassName == "Lambda" && args.Get(0, "function") is { } function && function is PyFunction or PyBuiltin or PyBoundMethod)
+            State(wrapper).LambdaFunction = (function, args.Kw("arguments"));
         Register(layer, wrapper);
         return wrapper;
     }
@@ -285,10 +287,11 @@ public sealed partial class KerasRuntime
         {
             case KerasKind.Layer:
             case KerasKind.Functional:
+                TraceLambda(state, inputs.Select(t => t.Shape).ToList(), inputsArg is PyList or PyTuple);
                 return TensorResult(state.Core!.Call([.. inputs]));
             case KerasKind.Sequential:
             {
-                if (state.Core is null && inputs.Count == 1) TraceCustomLayersOf(self, inputs[0].Shape);
+                if (state.Core is not Model { IsBuilt: true } && inputs.Count == 1) TraceCustomLayersOf(self, inputs[0].Shape);
                 var model = SequentialModel(self);
                 var outputs = model.Call([.. inputs]);
                 if (model.IsBuilt) RecordModel(model, self);
@@ -330,6 +333,27 @@ public sealed partial class KerasRuntime
             state.Core = model;
             Register(model, self);
             return model;
+        }
+        finally { _traceDepth--; }
+    }
+
+    /// <summary>
+    /// A <c>Lambda</c> whose output shape is not given: Keras runs its function on placeholder inputs to find it (Keras 3
+    /// <c>compute_output_spec</c>, tf.keras and standalone Keras alike), so it runs here on fresh inputs and the shapes
+    /// it gives (without the batch axis) become the layer's <c>output_shape</c>. Done once, at the first call.
+    /// </summary>
+    private void TraceLambda(KerasObject state, IReadOnlyList<Shapes.Shape> shapes, bool asList)
+    {
+        if (state.LambdaFunction is not var (function, arguments) || state.Core?.Config is not { } config || config.Has("output_shape")) return;
+        var inputs = shapes.Select((s, n) => Session.Input(s.Skip(1).ToArray(), $"{state.Name}_input{(shapes.Count > 1 ? "_" + n : "")}", s.Rank > 0 ? s[0] : null)).ToList();
+        _traceDepth++;
+        try
+        {
+            var argument = asList || inputs.Count > 1 ? new PyList(inputs.Select(t => (object?)Tensor(t)).ToList()) : (object?)Tensor(inputs[0]);
+            var keywords = arguments is PyDict d ? d.Items.Select(p => KeyValuePair.Create(p.Key as string ?? _py.Str(p.Key), p.Value)).ToList() : [];
+            var outputs = Tensors(_py.Call(function, new Args([argument], keywords)), $"the function of Lambda layer '{state.Name}'");
+            config.Values["output_shape"] = outputs.Count == 1 ? ShapeJson(outputs[0].Shape.Skip(1))
+                : new JsonArray([.. outputs.Select(o => (JsonNode)ShapeJson(o.Shape.Skip(1)))]);
         }
         finally { _traceDepth--; }
     }
@@ -468,7 +492,11 @@ public sealed partial class KerasRuntime
             if (s.Kind == KerasKind.CustomLayer)
                 shape = TraceSubclass(item, [shape], asList: false).Outputs[0].Shape;
             else if (s.Kind == KerasKind.Layer && s.Core is { Declaration: { } declaration, Config: { } config })
-                shape = declaration.OutputShapes(new LayerCall(config, [shape]))[0];
+            {
+                TraceLambda(s, [shape], asList: false);
+                try { shape = declaration.OutputShapes(new LayerCall(config, [shape]))[0]; }
+                catch (ModelException e) { throw ModelException.At($"layer '{s.Name}' ({declaration.ClassName})", e); }
+            }
             else return;
         }
     }
@@ -503,7 +531,7 @@ public sealed partial class KerasRuntime
         {
             case KerasKind.Sequential:
             {
-                if (state.Core is null) TraceCustomLayersOf(self, new Shapes.Shape(batchShape));
+                if (state.Core is not Model { IsBuilt: true }) TraceCustomLayersOf(self, new Shapes.Shape(batchShape));
                 var model = SequentialModel(self);
                 if (model.IsBuilt) return;
                 var firstName = state.SequentialLayers.Count > 0 ? State(state.SequentialLayers[0]).Name : "sequential";
