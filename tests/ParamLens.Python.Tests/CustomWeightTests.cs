@@ -246,6 +246,33 @@ public class CustomWeightTests
     }
 
     [Fact]
+    public void Layers_Appended_To_A_Tracked_List_Count_At_The_List_Place()
+    {
+        var run = Py.Run("""
+            import keras
+            from keras import layers
+            class Tower(keras.Model):
+                def __init__(self):
+                    super().__init__()
+                    self.blocks = []
+                    for i in range(3):
+                        self.blocks.append(layers.Dense(6, name=f"b{i}"))
+                    self.heads = {"out": layers.Dense(2, name="out")}
+                def call(self, x):
+                    for b in self.blocks:
+                        x = b(x)
+                    return self.heads["out"](x)
+            t = Tower()
+            t.build((None, 5))
+            print([l.name for l in t.layers])
+            """);
+        Assert.Null(run.StoppedBy);
+        Assert.Equal("['b0', 'b1', 'b2', 'out']\n", run.Printed);
+        const long total = (5 * 6 + 6) + 2 * (6 * 6 + 6) + (6 * 2 + 2);
+        Py.AssertCounts(Assert.Single(run.TopLevelModels), total, total);
+    }
+
+    [Fact]
     public void Operations_Inside_A_Layer_Call_Take_No_Names()
     {
         var m = Py.Single("""

@@ -29,8 +29,9 @@ public sealed class KerasObject(KerasKind kind, string? name)
     public long? BatchSize { get; set; }
     /// <summary>Sequential: its layers in order.</summary>
     public List<Python.PyInstance> SequentialLayers { get; } = [];
-    /// <summary>Subclassed models and layers: layers assigned to attributes, in assignment order.</summary>
-    public List<Python.PyInstance> Tracked { get; } = [];
+    /// <summary>Subclassed models and layers: layers assigned to attributes, and the lists, tuples and dicts assigned to
+    /// attributes (whose layers, appended later or not, count at the container's place), in assignment order.</summary>
+    public List<object> Tracked { get; } = [];
     public bool? Trainable { get; set; }
     /// <summary>A <c>Lambda</c> layer's Python function and its <c>arguments</c> (keyword arguments for each call).</summary>
     public (object Function, object? Arguments)? LambdaFunction { get; set; }

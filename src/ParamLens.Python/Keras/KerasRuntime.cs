@@ -327,7 +327,7 @@ public sealed partial class KerasRuntime
             var result = _py.Call(_py.Bind(call, self, self.Class), new Args([argument], []));
             var outputs = Tensors(result, $"{self.Class.Name}.call()");
             CheckDeclaredOutputShape(self, shapes, outputs);
-            var tracked = state.Tracked.Select(l => State(l).Kind == KerasKind.Sequential ? SequentialModel(l) : State(l).Core).OfType<Layer>().ToList();
+            var tracked = TrackedLayers(state).Select(l => State(l).Kind == KerasKind.Sequential ? SequentialModel(l) : State(l).Core).OfType<Layer>().ToList();
             var model = Model.Subclassed(state.Name, inputs, outputs, Version, state.ClassName ?? self.Class.Name, tracked, state.OwnWeights);
             if (state.Trainable is bool t) model.Trainable = t;
             state.Core = model;
@@ -590,18 +590,37 @@ public sealed partial class KerasRuntime
         return state.Kind switch
         {
             KerasKind.Sequential => new PyList(state.SequentialLayers.Where(l => State(l).Core?.ClassName != "InputLayer").Select(l => (object?)l).ToList()),
-            KerasKind.SubclassedModel or KerasKind.CustomLayer => new PyList(state.Tracked.Select(l => (object?)l).ToList()),
+            KerasKind.SubclassedModel or KerasKind.CustomLayer => new PyList(TrackedLayers(state).Select(l => (object?)l).ToList()),
             // Keras 3 lists only layers: the graph's operations (x + y, x[:, 0]) are printed in summaries but are not layers.
             _ => new PyList(((Model)state.Core!).Layers.Where(l => !(Version.IsKeras3 && l.Declaration is TensorOpDeclaration))
                 .Select(l => (object?)Wrap(l)).ToList()),
         };
     }
 
-    /// <summary>Layers assigned to attributes of subclassed models and layers are tracked, as Keras does.</summary>
+    /// <summary>Layers assigned to attributes of subclassed models and layers are tracked, as Keras does; so are the
+    /// containers assigned to attributes, whose layers are read when the layers are needed (a list filled by
+    /// <c>append</c> after its assignment counts).</summary>
     internal void Track(PyInstance owner, object? value)
     {
         if (owner.Native is not KerasObject { Kind: KerasKind.SubclassedModel or KerasKind.CustomLayer } state) return;
-        foreach (var item in value is PyList or PyTuple ? _py.ToList(value) : [value])
-            if (item is PyInstance { Native: KerasObject } layer && !state.Tracked.Contains(layer)) state.Tracked.Add(layer);
+        if (value is PyInstance { Native: KerasObject } or PyList or PyTuple or PyDict && !state.Tracked.Contains(value!)) state.Tracked.Add(value!);
+    }
+
+    /// <summary>The tracked layers in order: each container's layers at the container's place (tf.keras
+    /// <c>_flatten_layers</c> reads a tracked list's contents where the list was assigned), each layer once.</summary>
+    private List<PyInstance> TrackedLayers(KerasObject state)
+    {
+        var layers = new List<PyInstance>();
+        void Add(object? item, int depth)
+        {
+            switch (item)
+            {
+                case PyInstance { Native: KerasObject } layer when !layers.Contains(layer): layers.Add(layer); break;
+                case PyList or PyTuple when depth < 8: foreach (var x in _py.ToList(item)) Add(x, depth + 1); break;
+                case PyDict d when depth < 8: foreach (var x in d.Items.Values) Add(x, depth + 1); break;
+            }
+        }
+        foreach (var item in state.Tracked) Add(item, 0);
+        return layers;
     }
 }
