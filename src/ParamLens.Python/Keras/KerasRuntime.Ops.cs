@@ -34,7 +34,7 @@ public sealed partial class KerasRuntime
         ["le"] = new("LessEqual", "math.less_equal", OpRule.Broadcast),
         ["gt"] = new("Greater", "math.greater", OpRule.Broadcast),
         ["ge"] = new("GreaterEqual", "math.greater_equal", OpRule.Broadcast),
-        ["ne"] = new("NotEqual", "__operators__.ne", OpRule.Broadcast),
+        ["ne"] = new("NotEqual", null, OpRule.Broadcast), // tf.keras: left unsupported rather than guessed
         ["neg"] = new("Negative", "math.negative", OpRule.Broadcast),
         ["abs"] = new("Absolute", "math.abs", OpRule.Broadcast),
         ["getitem"] = new("GetItem", "__operators__.getitem", OpRule.GetItem),
