@@ -128,7 +128,9 @@ public class TensorOperationTests
     [InlineData("tf.reduce_sum(x, axis=-1, keepdims=True)", "tf.math.reduce_sum", "(None, 10, 1)")]
     [InlineData("tf.concat([x, x], axis=1)", "tf.concat", "(None, 20, 8)")]
     [InlineData("tf.reshape(x, [-1, 80])", "tf.reshape", "(None, 80)")]
-    [InlineData("tf.matmul(x, x, transpose_b=False) if False else tf.matmul(x, tf.transpose(x, [0, 2, 1]))", "tf.linalg.matmul", "(None, 10, 10)")]
+    [InlineData("tf.matmul(x, tf.transpose(x, [0, 2, 1]))", "tf.linalg.matmul", "(None, 10, 10)")]
+    [InlineData("tf.matmul(x, x, transpose_b=True)", "tf.linalg.matmul", "(None, 10, 10)")]   // (10, 8) · (8, 10)
+    [InlineData("tf.matmul(x, x, transpose_a=True)", "tf.linalg.matmul", "(None, 8, 8)")]     // (8, 10) · (10, 8)
     [InlineData("tf.nn.relu(x)", "tf.nn.relu", "(None, 10, 8)")]
     [InlineData("tf.math.sigmoid(x)", "tf.math.sigmoid", "(None, 10, 8)")]
     [InlineData("x + [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]", "tf.__operators__.add", "(None, 10, 8)")]

@@ -289,7 +289,8 @@ public sealed partial class KerasRuntime
             new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis")) }));
         Fn(m, "transpose", a => RecordOp(Op("Transpose", "compat.v1.transpose", OpRule.Transpose), Written("transpose"), [a.Get(0, tensorflow ? "a" : "x")],
             new JsonObject { ["perm"] = AxisJson(a.Get(1, tensorflow ? "perm" : "axes")) }));
-        Fn(m, "matmul", a => RecordOp(Op("Matmul", "linalg.matmul", OpRule.Matmul), Written("matmul"), [a.Get(0, tensorflow ? "a" : "x1"), a.Get(1, tensorflow ? "b" : "x2")]));
+        Fn(m, "matmul", a => RecordOp(Op("Matmul", "linalg.matmul", OpRule.Matmul), Written("matmul"), [a.Get(0, tensorflow ? "a" : "x1"), a.Get(1, tensorflow ? "b" : "x2")],
+            tensorflow ? new JsonObject { ["transpose_a"] = _py.Truthy(a.Get(2, "transpose_a", false)), ["transpose_b"] = _py.Truthy(a.Get(3, "transpose_b", false)) } : null));
         Fn(m, "stack", a => RecordOp(Op("Stack", "stack", OpRule.Stack), Written("stack"), _py.ToList(a.Get(0, tensorflow ? "values" : "x")),
             new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis", BigInteger.Zero)) }));
         Fn(m, "split", a =>

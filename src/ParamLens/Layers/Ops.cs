@@ -121,15 +121,20 @@ public sealed class TransposeOpDeclaration(string className) : TensorOpDeclarati
 }
 
 /// <summary><c>matmul(a, b)</c>: the last axis of <c>a</c> meets the second-to-last of <c>b</c>; leading axes broadcast.
-/// A vector operand (rank 1) is taken as a row or column and its axis dropped, as numpy does.</summary>
+/// A vector operand (rank 1) is taken as a row or column and its axis dropped, as numpy does. <c>transpose_a</c> and
+/// <c>transpose_b</c> (TensorFlow) swap an operand's last two axes first.</summary>
 public sealed class MatmulOpDeclaration(string className, bool vectorsAllowed)
-    : TensorOpDeclaration(className, ConfigKey.Opt("operand_shapes", null))
+    : TensorOpDeclaration(className, ConfigKey.Opt("operand_shapes", null), ConfigKey.Opt("transpose_a", false), ConfigKey.Opt("transpose_b", false))
 {
+    private static Shape SwapLastTwo(Shape s) => s.Rank < 2 ? s : new Shape([.. s.Take(s.Rank - 2), s[-1], s[-2]]);
+
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
         var operands = TensorOps.OperandShapes(call);
         if (operands.Count != 2) throw new ModelException($"{ClassName} takes 2 operands, got {operands.Count}");
         var (a, b) = (operands[0], operands[1]);
+        if (call.Config.Bool("transpose_a")) a = SwapLastTwo(a);
+        if (call.Config.Bool("transpose_b")) b = SwapLastTwo(b);
         var minimum = vectorsAllowed ? 1 : 2;
         if (a.Rank < minimum || b.Rank < minimum)
             throw new ModelException($"{ClassName} needs operands of rank {minimum} or more, got {a} and {b}");
