@@ -41,6 +41,22 @@ public sealed partial class Interpreter
         return ValueEquals(a, b);
     }
 
+    /// <summary>A comparison's value: what the operand's operator method returns (a symbolic tensor compared gives a
+    /// tensor), trying the reflected method of the right operand next, else the built-in comparison's bool.</summary>
+    private object? RichCompare(string op, object? a, object? b)
+    {
+        var dunder = op switch { "<" => "__lt__", "<=" => "__le__", ">" => "__gt__", ">=" => "__ge__", "!=" => "__ne__", "==" => "__eq__", _ => null };
+        if (dunder is null) return Compare(op, a, b);
+        var reflected = op switch { "<" => "__gt__", "<=" => "__ge__", ">" => "__lt__", ">=" => "__le__", _ => dunder };
+        foreach (var (self, other, name) in new[] { (a, b, dunder), (b, a, reflected) })
+        {
+            if (self is not PyInstance inst || inst.Class.Lookup(name, out var owner) is not { } method || owner?.Name == "object") continue;
+            var result = Call(Bind(method, inst, inst.Class), new Args([other], []));
+            if (result is not NotImplementedType) return result;
+        }
+        return Compare(op, a, b);
+    }
+
     private bool Compare(string op, object? a, object? b) => op switch
     {
         "==" => Equal(a, b),

@@ -571,13 +571,15 @@ public sealed partial class Interpreter
             case CompareExpr c:
             {
                 var left = Eval(c.Left, scope);
+                object? result = true;
                 for (var i = 0; i < c.Ops.Count; i++)
                 {
                     var right = Eval(c.Rights[i], scope);
-                    if (!Compare(c.Ops[i], left, right)) return false;
+                    result = RichCompare(c.Ops[i], left, right);
+                    if (i < c.Ops.Count - 1 && !Truthy(result)) return result;
                     left = right;
                 }
-                return true;
+                return result;
             }
             case ConditionalExpr c: return Truthy(Eval(c.Test, scope)) ? Eval(c.Body, scope) : Eval(c.OrElse, scope);
             case LambdaExpr l: return MakeFunction("<lambda>", l.Parameters, [new ReturnStmt(l.Body) { Line = l.Line, Column = l.Column }], scope, isLambda: true);

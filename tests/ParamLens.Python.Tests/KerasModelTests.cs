@@ -317,7 +317,7 @@ public class KerasModelTests
     }
 
     [Fact]
-    public void Tensor_Arithmetic_Records_Merge_Layers()
+    public void Tensor_Arithmetic_Records_Keras3_Operations()
     {
         var m = Py.Single("""
             import keras
@@ -328,6 +328,8 @@ public class KerasModelTests
             model = keras.Model([a, b], d)
             """);
         Assert.Equal(["Add", "Multiply"], m.Layers.Where(l => l.ClassName is not "InputLayer").Select(l => l.ClassName));
+        // Keras 3 records operations (keras.ops.Add), not the merge layers of the same class names.
+        Assert.All(m.Layers.Where(l => l.ClassName is not "InputLayer"), l => Assert.IsAssignableFrom<ParamLens.Layers.TensorOpDeclaration>(l.Declaration));
     }
 
     [Fact]

@@ -22,11 +22,11 @@ internal static class Py
     }
 
     /// <summary>The error the code stopped with.</summary>
-    public static PythonError Error(string code, Limits? limits = null)
+    public static PythonError Error(string code, Limits? limits = null, KerasVersion? version = null)
     {
         try
         {
-            var run = Run(code, limits: limits);
+            var run = Run(code, version, limits);
             return run.StoppedBy ?? throw new Xunit.Sdk.XunitException("the code ran to its end without an error");
         }
         catch (PythonError e) { return e; }

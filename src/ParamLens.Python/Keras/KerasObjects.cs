@@ -7,10 +7,21 @@ public enum KerasKind { Layer, CustomLayer, Functional, Sequential, SubclassedMo
 
 /// <summary>What the interpreter keeps for a Keras layer or model object: the graph layer behind it (once there is
 /// one) and what Python code set on it before that.</summary>
-public sealed class KerasObject(KerasKind kind, string name)
+public sealed class KerasObject(KerasKind kind, string? name)
 {
+    private string? _name = name;
+
+    /// <summary>A Python subclass's object: named automatically only when first needed (Keras names it in the base
+    /// <c>__init__</c>, and not at all when a name is given), so a given name takes no automatic number.</summary>
+    public KerasObject(KerasKind kind, Func<string> autoName) : this(kind, (string?)null) => AutoName = autoName;
+
     public KerasKind Kind { get; } = kind;
-    public string Name { get; set; } = name;
+    private Func<string>? AutoName { get; }
+    public string Name
+    {
+        get => _name ??= AutoName!();
+        set => _name = value;
+    }
     /// <summary>The graph layer or model; for Sequential and subclassed models, made when first needed.</summary>
     public Layer? Core { get; set; }
     /// <summary><c>input_shape=</c> given to a layer (without the batch axis), for a Sequential's first layer.</summary>
@@ -18,9 +29,14 @@ public sealed class KerasObject(KerasKind kind, string name)
     public long? BatchSize { get; set; }
     /// <summary>Sequential: its layers in order.</summary>
     public List<Python.PyInstance> SequentialLayers { get; } = [];
-    /// <summary>Subclassed models and layers: layers assigned to attributes, in assignment order.</summary>
-    public List<Python.PyInstance> Tracked { get; } = [];
+    /// <summary>Subclassed models and layers: layers assigned to attributes, and the lists, tuples and dicts assigned to
+    /// attributes (whose layers, appended later or not, count at the container's place), in assignment order.</summary>
+    public List<object> Tracked { get; } = [];
     public bool? Trainable { get; set; }
+    /// <summary>A <c>Lambda</c> layer's Python function and its <c>arguments</c> (keyword arguments for each call).</summary>
+    public (object Function, object? Arguments)? LambdaFunction { get; set; }
+    /// <summary>Weights the object's own code created with <c>add_weight</c>, in creation order.</summary>
+    public List<ParamLens.Layers.WeightSpec> OwnWeights { get; } = [];
     /// <summary>The Python class name shown as the class of a subclassed model or layer.</summary>
     public string? ClassName { get; set; }
 }

@@ -18,22 +18,7 @@ public sealed partial class KerasRuntime
         t["name"] = Property("name", p => Of(p).Node.Layer.Name);
         t["__repr__"] = Method("KerasTensor.__repr__", (p, _) => $"<KerasTensor shape={Interpreter.ReprStatic(ShapeTuple(Of(p).Shape))}, dtype=float32, name={Of(p).Node.Layer.Name}>");
         t["__hash__"] = Method("KerasTensor.__hash__", (p, _) => new BigInteger(p.GetHashCode()));
-        foreach (var (op, layer) in new[] { ("add", "Add"), ("sub", "Subtract"), ("mul", "Multiply") })
-        {
-            t[$"__{op}__"] = Method($"KerasTensor.__{op}__", (p, a) => TensorOp(layer, [p, a.Positional[0]]));
-            t[$"__r{op}__"] = Method($"KerasTensor.__r{op}__", (p, a) => TensorOp(layer, [a.Positional[0], p]));
-        }
-        foreach (var op in new[] { "truediv", "rtruediv", "pow", "matmul", "neg", "getitem" })
-            t[$"__{op}__"] = Method($"KerasTensor.__{op}__", (_, _) => throw _py.Raise("NotImplementedError",
-                $"this tensor operation ({op}) has no layer declaration in ParamLens yet; build the graph from layers"));
-    }
-
-    /// <summary><c>x + y</c> on tensors: the merge layer Keras records for it.</summary>
-    private object? TensorOp(string className, object?[] operands)
-    {
-        if (operands.Any(o => o is not PyInstance { Native: KerasTensor }))
-            throw _py.Raise("NotImplementedError", $"{className} between a Keras tensor and a plain number is not supported yet (only tensor-tensor operations become layers)");
-        return CallLayer(NewLayer(className, Args.None), new Args([new PyList([.. operands])], []));
+        DefineTensorOperators(t);
     }
 
     private void DefineLayerClass()
@@ -51,7 +36,7 @@ public sealed partial class KerasRuntime
             state.Trainable = _py.Truthy(v);
             if (state.Core is { } core) core.Trainable = state.Trainable.Value;
         });
-        d["built"] = Property("built", p => State(p).Core?.IsBuilt ?? false);
+        d["built"] = Property("built", p => State(p).Core?.IsBuilt ?? false, (_, _) => { }); // build() sets it; being built is the graph's business here
         d["dtype"] = Property("dtype", p => State(p).Core?.DtypePolicy ?? "float32");
         d["output"] = Property("output", p => TensorResult(FirstNode(p, "output").Outputs));
         d["input"] = Property("input", p => FirstNode(p, "input") is { IsInput: true } n ? TensorResult(n.Outputs) : TensorResult(FirstNode(p, "input").Inputs));
@@ -64,12 +49,48 @@ public sealed partial class KerasRuntime
         d["trainable_variables"] = d["trainable_weights"];
         d["count_params"] = Method("Layer.count_params", (p, _) => new BigInteger(WeightsOf(p, "count its parameters").Sum(w => w.Weight.Count)));
         d["get_config"] = Method("Layer.get_config", (p, _) => State(p).Core?.Config is { } c ? FromJsonObject((JsonObject)c.Values.DeepClone()) : new PyDict());
-        d["add_weight"] = Method("Layer.add_weight", (p, _) => throw _py.Raise("NotImplementedError",
-            $"{p.Class.Name}.add_weight: layers that create their own weights are not supported yet; compose built-in layers instead"));
+        d["add_weight"] = Method("Layer.add_weight", AddWeight);
+        d["add_variable"] = d["add_weight"];
         d["compute_output_shape"] = Method("Layer.compute_output_shape", (p, a) => throw _py.Raise("NotImplementedError", "compute_output_shape is not supported"));
         d["get_weights"] = Method("Layer.get_weights", (p, _) => throw _py.Raise("NotImplementedError", "weight values do not exist here: ParamLens knows weight shapes, not values"));
         d["set_weights"] = d["get_weights"];
         d["get_layer"] = Method("Model.get_layer", GetLayer);
+    }
+
+    /// <summary>The positional order of <c>add_weight</c>'s arguments: Keras 3 starts with the shape, standalone Keras 2.0 with
+    /// the shape and the initializer, Keras 2.1 and later (tf.keras included) with the name.</summary>
+    private string[] AddWeightOrder => Version.IsKeras3 ? ["shape", "initializer", "dtype", "trainable"]
+        : Version is { Major: 2, Minor: 0 } ? ["shape", "initializer", "name", "trainable"]
+        : ["name", "shape", "dtype", "initializer", "regularizer", "trainable"];
+
+    /// <summary><c>self.add_weight(...)</c> in a custom layer or subclassed model: records the weight (name, shape,
+    /// trainable) on the object and returns a variable that has that shape in tensor operations.</summary>
+    private object? AddWeight(PyInstance self, Args args)
+    {
+        var state = State(self);
+        if (state.Kind is not (KerasKind.CustomLayer or KerasKind.SubclassedModel))
+            throw _py.TypeError($"add_weight on the built-in layer '{state.Name}' is not supported");
+        if (state.Core is not null)
+            throw _py.Raise("NotImplementedError", $"{self.Class.Name}.add_weight after the layer was built (in call()) is not supported; create weights in __init__ or build()");
+        var order = AddWeightOrder;
+        if (args.Positional.Count > order.Length) throw _py.TypeError($"add_weight() takes at most {order.Length} positional arguments here");
+        object? Arg(string key) => Array.IndexOf(order, key) is var i && i >= 0 && i < args.Positional.Count ? args.Positional[i] : args.Kw(key);
+        var shapeArgument = Arg("shape");
+        var dims = shapeArgument is null ? [] : Dims(shapeArgument, "add_weight(shape)");
+        if (dims.Any(d => d is null)) throw _py.ValueError($"{self.Class.Name}.add_weight: the shape {Interpreter.ReprStatic(shapeArgument)} must be fully defined (no None)");
+        var trainableArgument = Arg("trainable");
+        var trainable = trainableArgument is null || _py.Truthy(trainableArgument);
+        var name = Arg("name") as string ?? "variable";
+        var dtype = Arg("dtype") is { } d ? Numpy.DTypeName(d) : null;
+        var spec = new ParamLens.Layers.WeightSpec(name, new Shapes.Shape(dims), trainable,
+            trainable ? $"created by {self.Class.Name}'s own code (add_weight)" : $"created by {self.Class.Name}'s own code with add_weight(trainable=False)", dtype);
+        state.OwnWeights.Add(spec);
+        var variable = new PyInstance(WeightClass) { Native = spec };
+        variable.Dict["name"] = name;
+        variable.Dict["shape"] = ShapeTuple(spec.Shape);
+        variable.Dict["trainable"] = trainable;
+        variable.Dict["dtype"] = dtype ?? "float32";
+        return variable;
     }
 
     /// <summary>Each weight of a layer or model, once (shared weights count once), and whether it is trainable there.</summary>

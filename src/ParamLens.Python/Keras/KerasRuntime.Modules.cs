@@ -157,7 +157,7 @@ public sealed partial class KerasRuntime
         Fn(m, "clear_session", _ => { Session = new KerasSession(Version); _subclassNames.Clear(); return null; });
         Fn(m, "set_learning_phase", _ => null);
         Fn(m, "learning_phase", _ => BigInteger.Zero);
-        foreach (var (name, value) in BuildOps("keras.backend.ops").Dict) m.Dict[name] = value;
+        DefineBackendFunctions(m);
         return m;
     }
 
@@ -232,36 +232,19 @@ public sealed partial class KerasRuntime
         foreach (var name in ActivationNames)
         {
             var activation = name;
-            m.Dict[activation] = new PyBuiltin($"keras.activations.{activation}", (_, a) =>
-                CallLayer(NewLayer("Activation", new Args([], [new("activation", activation)])), new Args([a.Positional[0]], [])));
+            m.Dict[activation] = new PyBuiltin($"keras.activations.{activation}", (_, a) => Activate(activation, a.Get(0, "x")));
         }
         Fn(m, "get", a => a.Positional[0] is string s && m.Dict.TryGetValue(s, out var f) ? f : a.Positional[0]);
         Fn(m, "serialize", a => ToJson(a.Positional[0])?.ToJsonString().Trim('"'));
         return m;
     }
 
-    /// <summary>Shape-only tensor operations, each recorded as the layer Keras records for it.</summary>
+    /// <summary><c>keras.ops</c>: shape-only tensor operations, each recorded as the operation Keras records.</summary>
     private PyModule BuildOps(string module)
     {
         var m = Mod(module);
-        object? Merge(string cls, object? inputs, Args rest) => CallLayer(NewLayer(cls, rest), new Args([inputs], []));
-        foreach (var (name, cls) in new[] { ("add", "Add"), ("subtract", "Subtract"), ("multiply", "Multiply"), ("maximum", "Maximum"), ("minimum", "Minimum") })
-        {
-            var className = cls;
-            Fn(m, name, a => TensorOp(className, [a.Positional[0], a.Positional[1]]));
-        }
-        Fn(m, "concatenate", a => Merge("Concatenate", a.Get(0, "xs") ?? a.Get(0, "tensors"), new Args([], a.Has(1, "axis") ? [new("axis", a.Get(1, "axis"))] : [])));
-        Fn(m, "reshape", a => Reshape(a.Get(0, "x"), a.Get(1, "newshape") ?? a.Get(1, "shape")));
-        Fn(m, "shape", a => ShapeTuple(AsTensor(a.Positional[0], "shape").Shape));
+        DefineTensorFunctions(m, tensorflow: false);
         return m;
-    }
-
-    /// <summary><c>reshape(x, (-1, 8, 8))</c>: a Reshape layer of the dims after the batch axis.</summary>
-    private object? Reshape(object? x, object? shape)
-    {
-        var dims = Dims(shape, "reshape");
-        var target = dims.Length > 0 && (dims[0] is null || dims[0] == -1) ? dims.Skip(1) : throw _py.Raise("NotImplementedError", "reshape must keep the batch axis first (-1 or None)");
-        return CallLayer(NewLayer("Reshape", new Args([new PyTuple([.. target.Select(d => d is null ? null : (object?)new BigInteger(d.Value))])], [])), new Args([x], []));
     }
 
     /// <summary>Optimizers, losses, metrics and callbacks: accepted (compile and fit need no real ones here).</summary>
@@ -311,13 +294,12 @@ public sealed partial class KerasRuntime
         tf.Dict["keras"] = keras;
         foreach (var dtype in new[] { "float16", "float32", "float64", "bfloat16", "int8", "int16", "int32", "int64", "uint8", "bool", "string" })
             tf.Dict[dtype] = dtype;
-        foreach (var (name, value) in BuildOps("tensorflow.ops").Dict) tf.Dict[name] = value;
-        Fn(tf, "concat", a => CallLayer(NewLayer("Concatenate", new Args([], [new("axis", a.Get(1, "axis", new BigInteger(-1)))])), new Args([a.Get(0, "values")], [])));
+        DefineTensorFunctions(tf, tensorflow: true);
         var nn = Mod("tensorflow.nn");
-        foreach (var name in ActivationNames) nn.Dict[name] = ((PyModule)keras.Dict["activations"]!).Dict[name];
+        DefineTensorFunctions(nn, tensorflow: true);
         tf.Dict["nn"] = nn;
         var math = Mod("tensorflow.math");
-        foreach (var name in new[] { "add", "subtract", "multiply", "maximum", "minimum" }) math.Dict[name] = tf.Dict[name];
+        DefineTensorFunctions(math, tensorflow: true);
         tf.Dict["math"] = math;
         var random = Mod("tensorflow.random");
         Fn(random, "set_seed", _ => null);

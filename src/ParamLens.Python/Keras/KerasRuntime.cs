@@ -17,6 +17,9 @@ public sealed partial class KerasRuntime
     private readonly Interpreter _py;
     private readonly Dictionary<Layer, PyInstance> _wrappers = [];
     private readonly Dictionary<string, int> _subclassNames = [];
+    /// <summary>How many custom layer or subclassed model calls are being traced: operations inside a call run on backend
+    /// tensors in Keras, so they are neither named nor refused as they are in a functional graph.</summary>
+    private int _traceDepth;
     private readonly Func<Model, SummaryArguments, string> _renderSummary;
 
     public KerasRuntime(Interpreter interpreter, KerasVersion version, Func<Model, SummaryArguments, string> renderSummary)
@@ -31,7 +34,9 @@ public sealed partial class KerasRuntime
         ModelClass = new PyClass("Model", [LayerClass], "keras") { Construct = ConstructModel };
         SequentialClass = new PyClass("Sequential", [ModelClass], "keras") { Construct = ConstructSequential };
         WeightClass = new PyClass("Variable", [obj], "keras");
+        TensorShapeClass = new PyClass("TensorShape", [obj], "tensorflow");
         DefineTensorClass();
+        DefineTensorShapeClass();
         DefineLayerClass();
         DefineModelClass();
         RegisterModules();
@@ -44,6 +49,7 @@ public sealed partial class KerasRuntime
     public PyClass ModelClass { get; }
     public PyClass SequentialClass { get; }
     public PyClass WeightClass { get; }
+    public PyClass TensorShapeClass { get; }
     private readonly Dictionary<string, PyClass> _layerClasses = [];
 
     /// <summary>Every model the code built, in the order they were built.</summary>
@@ -112,6 +118,9 @@ public sealed partial class KerasRuntime
         PyInstance { Native: JsonObject serialized } => serialized.DeepClone(),
         PyInstance { Native: KerasObject k } when k.Core is { Config: { } config } core => new JsonObject { ["class_name"] = core.ClassName, ["config"] = config.Values.DeepClone() },
         PyBuiltin { Name: var n } when n.StartsWith("keras.activations.", StringComparison.Ordinal) => n["keras.activations.".Length..],
+        // tf.nn.relu, tf.math.sigmoid, keras.ops.softmax … given as a layer's activation: Keras stores the function's name.
+        PyBuiltin { Name: var n } when (n.StartsWith("tensorflow.", StringComparison.Ordinal) || n.StartsWith("keras.ops.", StringComparison.Ordinal))
+            && ActivationNames.Contains(n[(n.LastIndexOf('.') + 1)..]) => n[(n.LastIndexOf('.') + 1)..],
         PyBuiltin { Name: var n } when n.StartsWith("numpy.", StringComparison.Ordinal) => Numpy.DTypeName(value),
         PyFunction f => f.Name,
         PyInstance { Native: ArrayShape } => throw Error("a numpy array cannot go into a layer config (this interpreter knows array shapes, not values)"),
@@ -222,6 +231,8 @@ public sealed partial class KerasRuntime
         {
             Native = new KerasObject(KerasKind.Layer, layer.Name) { Core = layer, InputShape = inputShape, BatchSize = batchSize },
         };
+        if (declaration.ClassName == "Lambda" && args.Get(0, "function") is { } function && function is PyFunction or PyBuiltin or PyBoundMethod)
+            State(wrapper).LambdaFunction = (function, args.Kw("arguments"));
         Register(layer, wrapper);
         return wrapper;
     }
@@ -243,7 +254,7 @@ public sealed partial class KerasRuntime
     private object? ConstructCustomLayer(Interpreter i, PyClass cls, Args args)
     {
         if (cls == LayerClass) throw i.TypeError("keras.layers.Layer is a base class: subclass it and define call()");
-        return new PyInstance(cls) { Native = new KerasObject(KerasKind.CustomLayer, SubclassName(cls.Name)) { ClassName = cls.Name } };
+        return new PyInstance(cls) { Native = new KerasObject(KerasKind.CustomLayer, () => SubclassName(cls.Name)) { ClassName = cls.Name } };
     }
 
     /// <summary>The base <c>__init__</c> of layers and models: name, trainable, dtype and input_shape.</summary>
@@ -251,6 +262,7 @@ public sealed partial class KerasRuntime
     {
         var state = State(self);
         if (args.Kw("name") is string name) state.Name = name;
+        else _ = state.Name; // the automatic name is taken here, in the order the objects are initialized
         if (args.HasKw("trainable")) state.Trainable = _py.Truthy(args.Kw("trainable"));
         if (args.HasKw("input_shape")) state.InputShape = Dims(args.Kw("input_shape"), "input_shape");
         return null;
@@ -275,9 +287,11 @@ public sealed partial class KerasRuntime
         {
             case KerasKind.Layer:
             case KerasKind.Functional:
+                TraceLambda(state, inputs.Select(t => t.Shape).ToList(), inputsArg is PyList or PyTuple);
                 return TensorResult(state.Core!.Call([.. inputs]));
             case KerasKind.Sequential:
             {
+                if (state.Core is not Model { IsBuilt: true } && inputs.Count == 1) TraceCustomLayersOf(self, inputs[0].Shape);
                 var model = SequentialModel(self);
                 var outputs = model.Call([.. inputs]);
                 if (model.IsBuilt) RecordModel(model, self);
@@ -293,33 +307,86 @@ public sealed partial class KerasRuntime
 
     /// <summary>
     /// A subclassed model or custom layer becomes a graph by running its <c>call</c> on fresh inputs of the given shapes
-    /// (with the batch axis); its class name is the Python class, so it prints as Keras prints such a layer.
+    /// (with the batch axis), after its <c>build</c> (Keras builds a layer at its first call); its class name is the Python
+    /// class, its layers are those its attributes hold, in assignment order (Keras <c>_flatten_layers</c> over the tracked
+    /// layers, in Keras 3 and tf.keras alike), and its own weights are those its code made with <c>add_weight</c>.
     /// </summary>
     private Model TraceSubclass(PyInstance self, IReadOnlyList<Shapes.Shape> shapes, bool asList)
     {
         var state = State(self);
         if (state.Core is Model existing) return existing;
         var inputs = shapes.Select((s, n) => Session.Input(s.Skip(1).ToArray(), $"{state.Name}_input{(shapes.Count > 1 ? "_" + n : "")}", s.Rank > 0 ? s[0] : null)).ToList();
-        var userBuild = self.Class.Lookup("build", out var owner);
-        if (userBuild is PyFunction && owner != LayerClass && owner != ModelClass)
-            _py.Call(_py.Bind(userBuild, self, self.Class), new Args([shapes.Count == 1 ? ShapeTuple(shapes[0]) : new PyList(shapes.Select(s => (object?)ShapeTuple(s)).ToList())], []));
-        var call = self.Class.Lookup("call", out _) ?? throw _py.Raise("NotImplementedError", $"{self.Class.Name} has no call() method");
-        var argument = asList || inputs.Count > 1 ? new PyList(inputs.Select(t => (object?)Tensor(t)).ToList()) : (object?)Tensor(inputs[0]);
-        var result = _py.Call(_py.Bind(call, self, self.Class), new Args([argument], []));
-        var outputs = Tensors(result, $"{self.Class.Name}.call()");
-        var model = Model.Subclassed(state.Name, inputs, outputs, Version, state.ClassName ?? self.Class.Name);
-        if (state.Trainable is bool t) model.Trainable = t;
-        state.Core = model;
-        Register(model, self);
-        return model;
+        _traceDepth++;
+        try
+        {
+            var userBuild = self.Class.Lookup("build", out var owner);
+            if (userBuild is PyFunction && owner != LayerClass && owner != ModelClass)
+                _py.Call(_py.Bind(userBuild, self, self.Class), new Args([shapes.Count == 1 ? BuildShape(shapes[0]) : new PyList(shapes.Select(s => BuildShape(s)).ToList())], []));
+            var call = self.Class.Lookup("call", out _) ?? throw _py.Raise("NotImplementedError", $"{self.Class.Name} has no call() method");
+            var argument = asList || inputs.Count > 1 ? new PyList(inputs.Select(t => (object?)Tensor(t)).ToList()) : (object?)Tensor(inputs[0]);
+            var result = _py.Call(_py.Bind(call, self, self.Class), new Args([argument], []));
+            var outputs = Tensors(result, $"{self.Class.Name}.call()");
+            CheckDeclaredOutputShape(self, shapes, outputs);
+            var tracked = TrackedLayers(state).Select(l => State(l).Kind == KerasKind.Sequential ? SequentialModel(l) : State(l).Core).OfType<Layer>().ToList();
+            var model = Model.Subclassed(state.Name, inputs, outputs, Version, state.ClassName ?? self.Class.Name, tracked, state.OwnWeights);
+            if (state.Trainable is bool t) model.Trainable = t;
+            state.Core = model;
+            Register(model, self);
+            return model;
+        }
+        finally { _traceDepth--; }
     }
+
+    /// <summary>
+    /// A <c>Lambda</c> whose output shape is not given: Keras runs its function on placeholder inputs to find it (Keras 3
+    /// <c>compute_output_spec</c>, tf.keras and standalone Keras alike), so it runs here on fresh inputs and the shapes
+    /// it gives (without the batch axis) become the layer's <c>output_shape</c>. Done once, at the first call.
+    /// </summary>
+    private void TraceLambda(KerasObject state, IReadOnlyList<Shapes.Shape> shapes, bool asList)
+    {
+        if (state.LambdaFunction is not var (function, arguments) || state.Core?.Config is not { } config || config.Has("output_shape")) return;
+        var inputs = shapes.Select((s, n) => Session.Input(s.Skip(1).ToArray(), $"{state.Name}_input{(shapes.Count > 1 ? "_" + n : "")}", s.Rank > 0 ? s[0] : null)).ToList();
+        _traceDepth++;
+        try
+        {
+            var argument = asList || inputs.Count > 1 ? new PyList(inputs.Select(t => (object?)Tensor(t)).ToList()) : (object?)Tensor(inputs[0]);
+            var keywords = arguments is PyDict d ? d.Items.Select(p => KeyValuePair.Create(p.Key as string ?? _py.Str(p.Key), p.Value)).ToList() : [];
+            var outputs = Tensors(_py.Call(function, new Args([argument], keywords)), $"the function of Lambda layer '{state.Name}'");
+            config.Values["output_shape"] = outputs.Count == 1 ? ShapeJson(outputs[0].Shape.Skip(1))
+                : new JsonArray([.. outputs.Select(o => (JsonNode)ShapeJson(o.Shape.Skip(1)))]);
+        }
+        finally { _traceDepth--; }
+    }
+
+    /// <summary>Keras 3 and standalone Keras take a layer's output shape from its own <c>compute_output_shape</c> when it has
+    /// one; tf.keras runs <c>call</c>. The shapes are taken from <c>call</c> here, so a <c>compute_output_shape</c> that
+    /// disagrees with them is an error rather than a silently different answer.</summary>
+    private void CheckDeclaredOutputShape(PyInstance self, IReadOnlyList<Shapes.Shape> inputs, IReadOnlyList<KerasTensor> outputs)
+    {
+        if (!(Version.IsKeras3 || Version.IsStandalone) || self.Class.Lookup("compute_output_shape", out var owner) is not PyFunction method
+            || owner == LayerClass || owner == ModelClass) return;
+        var declared = _py.Call(_py.Bind(method, self, self.Class),
+            new Args([inputs.Count == 1 ? ShapeTuple(inputs[0]) : new PyList(inputs.Select(s => (object?)ShapeTuple(s)).ToList())], []));
+        var items = declared is PyList or PyTuple ? _py.ToList(declared) : [];
+        var several = items.Count > 0 && items.All(i => i is PyList or PyTuple);
+        var shapes = (several ? items : [declared]).Select(d => new Shapes.Shape(Dims(d, $"{self.Class.Name}.compute_output_shape()"))).ToList();
+        bool Agree(Shapes.Shape a, Shapes.Shape b) => a.Rank == b.Rank && a.Zip(b).All(p => p.First is null || p.Second is null || p.First == p.Second);
+        if (shapes.Count != outputs.Count || !shapes.Zip(outputs).All(p => Agree(p.First, p.Second.Shape)))
+            throw _py.ValueError($"{self.Class.Name}.compute_output_shape() gives {string.Join(", ", shapes)} but its call() gives " +
+                $"{string.Join(", ", outputs.Select(o => o.Shape))}; Keras {Version.Text} would print the first, the computation makes the second");
+    }
+
+    /// <summary>The input shape <c>build</c> receives: a tuple in Keras 3 and standalone Keras, a <c>TensorShape</c> in tf.keras
+    /// (indexing either gives an int or None, so <c>input_shape[-1]</c> works in both).</summary>
+    private object? BuildShape(Shapes.Shape shape) =>
+        Version.IsKeras3 || Version.IsStandalone ? ShapeTuple(shape) : new PyInstance(TensorShapeClass) { Native = shape };
 
     // ---------- models ----------
 
     private object? ConstructModel(Interpreter i, PyClass cls, Args args)
     {
         if (cls != ModelClass)
-            return new PyInstance(cls) { Native = new KerasObject(KerasKind.SubclassedModel, SubclassName(cls.Name)) { ClassName = cls.Name } };
+            return new PyInstance(cls) { Native = new KerasObject(KerasKind.SubclassedModel, () => SubclassName(cls.Name)) { ClassName = cls.Name } };
         var inputs = args.Get(0, "inputs") ?? throw i.TypeError("Model() needs inputs and outputs (or subclass keras.Model)");
         var outputs = args.Get(1, "outputs") ?? throw i.TypeError("Model() needs outputs");
         var self = new PyInstance(cls) { Native = new KerasObject(KerasKind.Functional, "") };
@@ -372,8 +439,6 @@ public sealed partial class KerasRuntime
                 state.SequentialLayers.Add(Wrap(t.Node.Layer));
                 State(Wrap(t.Node.Layer)).InputShape ??= t.Shape.Skip(1).ToArray();
                 break;
-            case PyInstance { Native: KerasObject k } p when k.Kind is KerasKind.CustomLayer:
-                throw Error($"a custom layer ({p.Class.Name}) inside a Sequential model is not supported yet; use the Functional API");
             case PyInstance { Native: KerasObject } p:
                 state.SequentialLayers.Add(p);
                 break;
@@ -392,6 +457,13 @@ public sealed partial class KerasRuntime
         Model model;
         var first = items.Count > 0 ? State(items[0]) : null;
         if (first is { Core.ClassName: "InputLayer" })
+            TraceCustomLayersOf(self, first.Core.InboundNodes[0].Outputs[0].Shape);
+        else if (first?.InputShape is { } known)
+            TraceCustomLayersOf(self, new Shapes.Shape([first.BatchSize, .. known]));
+        if (items.FirstOrDefault(l => State(l) is { Kind: KerasKind.CustomLayer, Core: null }) is { } untraced)
+            throw Error($"the custom layer '{State(untraced).Name}' in Sequential model '{state.Name}' is built from the shape that reaches it, " +
+                "so the model needs its input shape first: an Input, input_shape= on the first layer, or model.build(...)");
+        if (first is { Core.ClassName: "InputLayer" })
         {
             var input = (Model)Session.Sequential(items.Skip(1).Select(l => CoreOf(l)).ToList(), state.Name);
             model = input;
@@ -406,6 +478,27 @@ public sealed partial class KerasRuntime
         Register(model, self);
         if (model.IsBuilt) RecordModel(model, self);
         return model;
+    }
+
+    /// <summary>Custom layers in a Sequential are built and traced in order on the shape that reaches them (found through
+    /// the declared layers before them), so the Sequential can chain them like any layer. Stops at a nested model.</summary>
+    private void TraceCustomLayersOf(PyInstance sequential, Shapes.Shape batchShape)
+    {
+        var shape = batchShape;
+        foreach (var item in State(sequential).SequentialLayers)
+        {
+            var s = State(item);
+            if (s.Core?.ClassName == "InputLayer") continue;
+            if (s.Kind == KerasKind.CustomLayer)
+                shape = TraceSubclass(item, [shape], asList: false).Outputs[0].Shape;
+            else if (s.Kind == KerasKind.Layer && s.Core is { Declaration: { } declaration, Config: { } config })
+            {
+                TraceLambda(s, [shape], asList: false);
+                try { shape = declaration.OutputShapes(new LayerCall(config, [shape]))[0]; }
+                catch (ModelException e) { throw ModelException.At($"layer '{s.Name}' ({declaration.ClassName})", e); }
+            }
+            else return;
+        }
     }
 
     private Layer CoreOf(PyInstance layer)
@@ -438,6 +531,7 @@ public sealed partial class KerasRuntime
         {
             case KerasKind.Sequential:
             {
+                if (state.Core is not Model { IsBuilt: true }) TraceCustomLayersOf(self, new Shapes.Shape(batchShape));
                 var model = SequentialModel(self);
                 if (model.IsBuilt) return;
                 var firstName = state.SequentialLayers.Count > 0 ? State(state.SequentialLayers[0]).Name : "sequential";
@@ -459,7 +553,12 @@ public sealed partial class KerasRuntime
     public void BuildPendingSequentials(IEnumerable<object?> values)
     {
         foreach (var p in values.OfType<PyInstance>().Where(p => p.Native is KerasObject { Kind: KerasKind.Sequential, Core: null }).Distinct().ToList())
-            SequentialModel(p);
+        {
+            var layers = State(p).SequentialLayers;
+            var shapeKnown = layers.Count > 0 && State(layers[0]) is { Core.ClassName: "InputLayer" } or { InputShape: not null };
+            // Without an input shape a custom layer cannot be traced: the model stays unbuilt (--input-shape can build it).
+            if (shapeKnown || layers.All(l => State(l).Kind != KerasKind.CustomLayer)) SequentialModel(p);
+        }
     }
 
     /// <summary>Models that exist but were never built (subclassed or Sequential without an input shape), so
@@ -491,16 +590,37 @@ public sealed partial class KerasRuntime
         return state.Kind switch
         {
             KerasKind.Sequential => new PyList(state.SequentialLayers.Where(l => State(l).Core?.ClassName != "InputLayer").Select(l => (object?)l).ToList()),
-            KerasKind.SubclassedModel or KerasKind.CustomLayer => new PyList(state.Tracked.Select(l => (object?)l).ToList()),
-            _ => new PyList(((Model)state.Core!).Layers.Select(l => (object?)Wrap(l)).ToList()),
+            KerasKind.SubclassedModel or KerasKind.CustomLayer => new PyList(TrackedLayers(state).Select(l => (object?)l).ToList()),
+            // Keras 3 lists only layers: the graph's operations (x + y, x[:, 0]) are printed in summaries but are not layers.
+            _ => new PyList(((Model)state.Core!).Layers.Where(l => !(Version.IsKeras3 && l.Declaration is TensorOpDeclaration))
+                .Select(l => (object?)Wrap(l)).ToList()),
         };
     }
 
-    /// <summary>Layers assigned to attributes of subclassed models and layers are tracked, as Keras does.</summary>
+    /// <summary>Layers assigned to attributes of subclassed models and layers are tracked, as Keras does; so are the
+    /// containers assigned to attributes, whose layers are read when the layers are needed (a list filled by
+    /// <c>append</c> after its assignment counts).</summary>
     internal void Track(PyInstance owner, object? value)
     {
         if (owner.Native is not KerasObject { Kind: KerasKind.SubclassedModel or KerasKind.CustomLayer } state) return;
-        foreach (var item in value is PyList or PyTuple ? _py.ToList(value) : [value])
-            if (item is PyInstance { Native: KerasObject } layer && !state.Tracked.Contains(layer)) state.Tracked.Add(layer);
+        if (value is PyInstance { Native: KerasObject } or PyList or PyTuple or PyDict && !state.Tracked.Contains(value!)) state.Tracked.Add(value!);
+    }
+
+    /// <summary>The tracked layers in order: each container's layers at the container's place (tf.keras
+    /// <c>_flatten_layers</c> reads a tracked list's contents where the list was assigned), each layer once.</summary>
+    private List<PyInstance> TrackedLayers(KerasObject state)
+    {
+        var layers = new List<PyInstance>();
+        void Add(object? item, int depth)
+        {
+            switch (item)
+            {
+                case PyInstance { Native: KerasObject } layer when !layers.Contains(layer): layers.Add(layer); break;
+                case PyList or PyTuple when depth < 8: foreach (var x in _py.ToList(item)) Add(x, depth + 1); break;
+                case PyDict d when depth < 8: foreach (var x in d.Items.Values) Add(x, depth + 1); break;
+            }
+        }
+        foreach (var item in state.Tracked) Add(item, 0);
+        return layers;
     }
 }

@@ -95,8 +95,11 @@ public sealed record Explanation(
                 .Where(g => g.Count() > 1)
                 .Select(g => $"{((Weight)g.Key!).Owner.Name}.{((Weight)g.Key!).Name} ({LayerConfig.Number(((Weight)g.Key!).Count)}) appears under {string.Join(" and ", g.Select(p => p.Row))}")
                 .ToArray();
-            difference = $"the rows add up to {LayerConfig.Number(rowSum)}, but a weight reached through several rows counts once: " +
-                string.Join("; ", repeated);
+            var causes = new List<string>();
+            if (repeated.Length > 0) causes.Add("a weight reached through several rows counts once: " + string.Join("; ", repeated));
+            if (model.OwnWeights.Count > 0) // a subclassed model's add_weight variables belong to no layer row
+                causes.Add($"the model's own weights are in no row: {string.Join(", ", model.OwnWeights.Select(w => $"{w.Name} ({LayerConfig.Number(w.Count)})"))}");
+            difference = $"the rows add up to {LayerConfig.Number(rowSum)}, but {string.Join(", and ", causes)}";
         }
         return new Explanation(model.Name, model.ClassName, model.Version.Text, layers, account.TotalParams, account.TrainableParams,
             account.NonTrainableParams, account.TotalBytes, sources, frozen, equation, difference, account.Optimizer?.Count,

@@ -79,15 +79,27 @@ public sealed class Model : Layer
     /// <summary>
     /// A subclassed model (<c>class M(keras.Model)</c> with <c>call</c>) traced on symbolic inputs: the graph of its call,
     /// but like Keras its <c>layers</c> are only the layers it tracks (no InputLayer), printed without "Connected to".
+    /// <paramref name="trackedLayers"/>: the layers its attributes hold, in assignment order, when the front end knows them
+    /// (Keras lists those, not the graph's); <paramref name="ownWeights"/>: weights its own code created (<c>add_weight</c>).
     /// </summary>
     public static Model Subclassed(string name, IReadOnlyList<KerasTensor> inputs, IReadOnlyList<KerasTensor> outputs,
-        KerasVersion version, string className)
+        KerasVersion version, string className, IReadOnlyList<Layer>? trackedLayers = null, IEnumerable<WeightSpec>? ownWeights = null)
     {
         var model = new Model(name, ModelKind.Subclassed, className, version);
         model.Inputs = inputs;
         model.Outputs = outputs;
         model.MapGraph();
         model._layers.RemoveAll(l => l.ClassName == "InputLayer");
+        if (trackedLayers is not null)
+        {
+            model._layers.Clear();
+            model._layers.AddRange(trackedLayers);
+        }
+        if (ownWeights is not null)
+        {
+            var dtype = DType.VariableDtype(model.DtypePolicy);
+            model.AdoptStoredWeights(ownWeights.Select(w => (w, w.DType ?? dtype)));
+        }
         return model;
     }
 
