@@ -119,7 +119,7 @@ public sealed partial class KerasRuntime
     private PyModule BuildLayers(PyBuiltin input)
     {
         var layers = Mod("keras.layers");
-        foreach (var name in LayerArguments.PythonNames.Concat(LayerCatalog.All.Select(d => d.ClassName)).Distinct())
+        foreach (var name in LayerArguments.PythonNames)
             if (name != "InputLayer") layers.Dict[name] = DeclaredLayerClass(name);
         var inputLayer = new PyClass("InputLayer", [LayerClass], "keras.layers") { Construct = (_, _, a) => NewLayer("InputLayer", a) };
         _layerClasses["InputLayer"] = inputLayer;

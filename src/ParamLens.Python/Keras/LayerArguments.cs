@@ -1,3 +1,4 @@
+using ParamLens.Layers;
 using ParamLens.Graph;
 
 namespace ParamLens.Python.Keras;
@@ -18,6 +19,10 @@ public static class LayerArguments
     private static readonly string[] Pool = ["pool_size", "strides", "padding", "data_format"];
     private static readonly string[] GlobalPool = ["data_format", "keepdims"];
     private static readonly string[] Recurrent = ["units", "activation", "recurrent_activation", "use_bias"];
+    private static readonly string[] ConvLstm = ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "recurrent_activation"];
+    private static readonly string[] LocallyConnected = ["filters", "kernel_size", "strides", "padding", "data_format", "activation", "use_bias"];
+    /// <summary>Colour and shape augmentations: <c>RandomBrightness(factor, value_range=(0, 255), seed=None)</c> and its kin.</summary>
+    private static readonly string[] ValueRangeAugmentation = ["factor", "value_range", "seed"];
 
     private static readonly Dictionary<string, string[]> Table = Build();
 
@@ -58,9 +63,30 @@ public static class LayerArguments
             ["SimpleRNN"] = ["units", "activation", "use_bias"],
             ["LSTM"] = Recurrent,
             ["GRU"] = Recurrent,
+            ["SimpleRNNCell"] = ["units", "activation", "use_bias"],
+            ["LSTMCell"] = Recurrent,
+            ["GRUCell"] = Recurrent,
+            ["StackedRNNCells"] = ["cells"],
+            ["RNN"] = ["cell", "return_sequences", "return_state", "go_backwards", "stateful", "unroll"],
+            ["LocallyConnected1D"] = LocallyConnected,
+            ["LocallyConnected2D"] = LocallyConnected,
+            ["SpectralNormalization"] = ["layer", "power_iterations"],
+            ["GroupedQueryAttention"] = ["head_dim", "num_query_heads", "num_key_value_heads", "dropout", "use_bias"],
+            ["ReversibleEmbedding"] = ["input_dim", "output_dim", "tie_weights", "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero"],
+            ["RandomFourierFeatures"] = ["output_dim", "kernel_initializer", "scale", "trainable"],
+            ["Hashing"] = ["num_bins", "mask_value", "salt", "output_mode", "sparse"],
+            ["HashedCrossing"] = ["num_bins", "output_mode", "sparse"],
+            ["Discretization"] = ["bin_boundaries", "num_bins", "epsilon", "output_mode", "sparse"],
+            ["RandomBrightness"] = ValueRangeAugmentation,
+            ["RandomHue"] = ValueRangeAugmentation,
+            ["RandomSaturation"] = ValueRangeAugmentation,
+            ["RandomSharpness"] = ValueRangeAugmentation,
+            ["RandomColorDegeneration"] = ValueRangeAugmentation,
+            ["RandomPosterization"] = ValueRangeAugmentation,
+            ["RandomHeight"] = ["factor", "interpolation", "seed"],
+            ["RandomWidth"] = ["factor", "interpolation", "seed"],
             ["CuDNNLSTM"] = ["units"],
             ["CuDNNGRU"] = ["units"],
-            ["ConvLSTM2D"] = ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "recurrent_activation"],
             ["Bidirectional"] = ["layer", "merge_mode", "weights", "backward_layer"],
             ["TimeDistributed"] = ["layer"],
             ["Concatenate"] = ["axis"],
@@ -91,13 +117,13 @@ public static class LayerArguments
         foreach (var rank in new[] { 1, 2, 3 })
         {
             t[$"Conv{rank}D"] = Conv;
-            t[$"Convolution{rank}D"] = Conv;
             t[$"Conv{rank}DTranspose"] = ConvTranspose;
-            t[$"Convolution{rank}DTranspose"] = ConvTranspose;
-            t[$"MaxPooling{rank}D"] = t[$"MaxPool{rank}D"] = Pool;
-            t[$"AveragePooling{rank}D"] = t[$"AvgPool{rank}D"] = Pool;
-            t[$"GlobalMaxPooling{rank}D"] = t[$"GlobalMaxPool{rank}D"] = GlobalPool;
-            t[$"GlobalAveragePooling{rank}D"] = t[$"GlobalAvgPool{rank}D"] = GlobalPool;
+            t[$"ConvLSTM{rank}D"] = ConvLstm;
+            t[$"MaxPooling{rank}D"] = Pool;
+            t[$"AveragePooling{rank}D"] = Pool;
+            t[$"AdaptiveMaxPooling{rank}D"] = t[$"AdaptiveAveragePooling{rank}D"] = ["output_size", "data_format"];
+            t[$"GlobalMaxPooling{rank}D"] = GlobalPool;
+            t[$"GlobalAveragePooling{rank}D"] = GlobalPool;
             t[$"ZeroPadding{rank}D"] = ["padding", "data_format"];
             t[$"Cropping{rank}D"] = ["cropping", "data_format"];
         }
@@ -106,29 +132,19 @@ public static class LayerArguments
 
     /// <summary>The config keys the positional arguments of <paramref name="className"/> fill, in order, for the Keras
     /// version emulated (LeakyReLU's parameter is <c>negative_slope</c> in Keras 3 and <c>alpha</c> before).</summary>
-    public static IReadOnlyList<string> For(string className, KerasVersion version) => className switch
+    public static IReadOnlyList<string> For(string className, KerasVersion version)
     {
-        "LeakyReLU" => [version.IsKeras3 ? "negative_slope" : "alpha"],
-        _ when Table.TryGetValue(className, out var keys) && keys == Conv && version.IsStandalone => StandaloneConv,
-        _ when Table.TryGetValue(className, out var keys) && keys == ConvTranspose && version.IsKeras3 => Keras3ConvTranspose,
-        _ => Table.TryGetValue(className, out var keys) ? keys : [],
-    };
+        var canonical = CanonicalClass(className);
+        if (canonical == "LeakyReLU") return [version.IsKeras3 ? "negative_slope" : "alpha"];
+        if (!Table.TryGetValue(canonical, out var keys)) return [];
+        if (keys == Conv && version.IsStandalone) return StandaloneConv;
+        if (keys == ConvTranspose && version.IsKeras3) return Keras3ConvTranspose;
+        return keys;
+    }
 
-    /// <summary>Keras' own names for classes whose Python name differs from the class recorded in configs.</summary>
-    public static string CanonicalClass(string pythonName) => pythonName switch
-    {
-        "Convolution1D" => "Conv1D",
-        "Convolution2D" => "Conv2D",
-        "Convolution3D" => "Conv3D",
-        "Convolution2DTranspose" => "Conv2DTranspose",
-        "Convolution3DTranspose" => "Conv3DTranspose",
-        _ when pythonName.StartsWith("MaxPool", StringComparison.Ordinal) && !pythonName.StartsWith("MaxPooling", StringComparison.Ordinal) => pythonName.Replace("MaxPool", "MaxPooling"),
-        _ when pythonName.StartsWith("AvgPool", StringComparison.Ordinal) => pythonName.Replace("AvgPool", "AveragePooling"),
-        _ when pythonName.StartsWith("GlobalMaxPool", StringComparison.Ordinal) && !pythonName.StartsWith("GlobalMaxPooling", StringComparison.Ordinal) => pythonName.Replace("GlobalMaxPool", "GlobalMaxPooling"),
-        _ when pythonName.StartsWith("GlobalAvgPool", StringComparison.Ordinal) => pythonName.Replace("GlobalAvgPool", "GlobalAveragePooling"),
-        _ => pythonName,
-    };
+    /// <summary>The class a Python name stands for: Keras' aliases (<c>Convolution2D</c>, <c>MaxPool2D</c>) name a declared class.</summary>
+    public static string CanonicalClass(string pythonName) => LayerCatalog.Find(pythonName)?.ClassName ?? pythonName;
 
     /// <summary>Every class name code may find in <c>keras.layers</c>.</summary>
-    public static IEnumerable<string> PythonNames => Table.Keys;
+    public static IEnumerable<string> PythonNames => Table.Keys.Concat(LayerCatalog.All.Select(d => d.ClassName)).Concat(LayerCatalog.AliasNames).Distinct();
 }

@@ -31,6 +31,9 @@ public static class LayerCatalog
 
     public static IEnumerable<LayerDeclaration> All => Index.ByName.Values;
 
+    /// <summary>Other names Keras exports for declared classes (<c>Convolution2D</c>, <c>MaxPool2D</c>, …).</summary>
+    public static IEnumerable<string> AliasNames => Index.Aliases.Keys;
+
     public static LayerDeclaration? Find(string className) =>
         Index.ByName.TryGetValue(className, out var d) ? d
         : Index.Aliases.TryGetValue(className, out var alias) && Index.ByName.TryGetValue(alias, out d) ? d : null;
