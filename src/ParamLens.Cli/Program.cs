@@ -19,6 +19,7 @@ public static class Cli
     {
         var model = new Argument<string>("model") { Description = "A Keras model: .keras archive, legacy .h5, Keras JSON config, TensorFlow.js model.json, Python source that builds it, or a printed model.summary(); - reads stdin" };
         var python = new PythonOptions();
+        var limits = new LimitOptions();
         var kerasVersion = new Option<string?>("--keras-version") { Description = "Emulate this Keras version's printer and names (e.g. 2.2.4, 2.11, 3.4)" };
         var weights = new Option<string?>("--weights") { Description = "The weights file of a bare config (Keras 2 save_weights .h5 or Keras 3 .weights.h5), to check against" };
 
@@ -35,13 +36,14 @@ public static class Cli
         var summary = new Command("summary", "Print the table Keras model.summary() prints, byte for byte")
         {
             model, style, lineLength, columns, expandNested, showTrainable, layerRange, kerasVersion, summaryFormat, weights,
-            python.SearchPaths, python.InputShape, python.ModelName, python.CallArguments,
+            python.SearchPaths, python.InputShape, python.ModelName, python.CallArguments, limits.Option,
         };
         summary.SetAction(parse => Guard(stderr, parse.GetValue(model)!, () =>
         {
             var version = ParseVersion(parse.GetValue(kerasVersion));
             var source = parse.GetValue(model)!;
-            return WithInput(source, path =>
+            var (pythonLimits, readerLimits) = limits.From(parse);
+            return WithInput(source, readerLimits, path =>
             {
                 if (PrintedSummaryInput.TryRead(path) is { } printed)
                 {
@@ -50,8 +52,8 @@ public static class Cli
                     return Ok;
                 }
                 var options = SummaryOptionsFrom(parse, style, lineLength, columns, expandNested, showTrainable, layerRange, version);
-                var run = python.Run(parse, path, source, version, options, stderr);
-                var models = run?.Models ?? LoadNotingDisagreements(path, source, version, parse.GetValue(weights), stderr);
+                var run = python.Run(parse, path, source, version, options, pythonLimits, stderr);
+                var models = run?.Models ?? LoadNotingDisagreements(path, source, version, parse.GetValue(weights), readerLimits, stderr);
                 if (parse.GetValue(summaryFormat) == "json")
                 {
                     stdout.Write(JsonReport.Render(models.Select(m => Explanation.Of(ModelAccount.Of(m))).ToArray()));
@@ -77,11 +79,13 @@ public static class Cli
         var explain = new Command("explain", "Explain every shape and parameter: formulas, trainable or not and why, totals reconciled")
         {
             model, layer, explainFormat, kerasVersion, weights, python.SearchPaths, python.InputShape, python.ModelName, python.CallArguments,
+            limits.Option,
         };
         explain.SetAction(parse => Guard(stderr, parse.GetValue(model)!, () =>
         {
             var source = parse.GetValue(model)!;
-            return WithInput(source, path =>
+            var (pythonLimits, readerLimits) = limits.From(parse);
+            return WithInput(source, readerLimits, path =>
             {
                 if (PrintedSummaryInput.TryRead(path) is { } printed)
                 {
@@ -89,8 +93,8 @@ public static class Cli
                     return Ok;
                 }
                 var version = ParseVersion(parse.GetValue(kerasVersion));
-                var models = python.Run(parse, path, source, version, new SummaryOptions { KerasVersion = version }, TextWriter.Null)?.Models
-                    ?? LoadNotingDisagreements(path, source, version, parse.GetValue(weights), stderr);
+                var models = python.Run(parse, path, source, version, new SummaryOptions { KerasVersion = version }, pythonLimits, TextWriter.Null)?.Models
+                    ?? LoadNotingDisagreements(path, source, version, parse.GetValue(weights), readerLimits, stderr);
                 var explanations = models.Select(m => Explanation.Of(ModelAccount.Of(m))).ToArray();
                 var only = parse.GetValue(layer);
                 switch (parse.GetValue(explainFormat))
@@ -111,12 +115,15 @@ public static class Cli
 
         var verify = new Command("verify", "Check the weights derived from the config against the weights the file stores; exit 0 when all agree, 1 otherwise")
         {
-            model, kerasVersion, weights,
+            model, kerasVersion, weights, limits.Option,
         };
         verify.SetAction(parse => Guard(stderr, parse.GetValue(model)!, () =>
         {
             var source = parse.GetValue(model)!;
-            var file = ModelSource.Open(source, new ModelSource.Options { VersionOverride = ParseVersion(parse.GetValue(kerasVersion)), WeightsPath = parse.GetValue(weights) });
+            var file = ModelSource.Open(source, new ModelSource.Options
+            {
+                VersionOverride = ParseVersion(parse.GetValue(kerasVersion)), WeightsPath = parse.GetValue(weights), Limits = limits.From(parse).Reader,
+            });
             if (file.Stored is null)
                 throw new ModelException($"{source}: nothing to verify against: the file stores no weights ({file.Format}); give the weights file with --weights");
             var verification = WeightVerification.Of(file.Model, file.Stored);
@@ -173,13 +180,15 @@ public static class Cli
     }
 
     /// <summary>Standard input is copied to a temporary file once, so every reader (and the printed-summary check) can use it.</summary>
-    private static int WithInput(string source, Func<string, int> run) => source == "-" ? ModelSource.WithStandardInput(run) : run(source);
+    private static int WithInput(string source, ReaderLimits limits, Func<string, int> run) =>
+        source == "-" ? ModelSource.WithStandardInput(run, limits) : run(source);
 
     /// <summary>Load a model; when its file stores weights that disagree with the config, or some of its shapes or counts
     /// could not be derived, say so in one line each on stderr.</summary>
-    private static IReadOnlyList<Model> LoadNotingDisagreements(string path, string source, KerasVersion? version, string? weightsPath, TextWriter stderr)
+    private static IReadOnlyList<Model> LoadNotingDisagreements(string path, string source, KerasVersion? version, string? weightsPath,
+        ReaderLimits limits, TextWriter stderr)
     {
-        var file = ModelSource.Open(path, new ModelSource.Options { VersionOverride = version, WeightsPath = weightsPath });
+        var file = ModelSource.Open(path, new ModelSource.Options { VersionOverride = version, WeightsPath = weightsPath, Limits = limits });
         if (Explanation.Of(ModelAccount.Of(file.Model)).Unknown is { } unknown)
             stderr.WriteLine($"paramlens: note: {source}: {unknown.OneLine}");
         if (file.Stored is { } stored && WeightVerification.Of(file.Model, stored) is { Agrees: false } verification)

@@ -31,7 +31,7 @@ public sealed class PythonOptions
     /// <summary>Runs the MODEL argument when it is Python source (a .py name or Python content); null when it is not.</summary>
     /// <param name="path">The file to read (standard input has already been copied to one).</param>
     /// <param name="shownAs">The name errors and notes use (the argument as given, or <c>&lt;stdin&gt;</c>).</param>
-    public Outcome? Run(ParseResult parse, string path, string shownAs, KerasVersion? version, SummaryOptions summary, TextWriter stderr)
+    public Outcome? Run(ParseResult parse, string path, string shownAs, KerasVersion? version, SummaryOptions summary, Limits limits, TextWriter stderr)
     {
         if (!IsPython(path)) return null;
         var source = File.ReadAllText(path);
@@ -46,6 +46,7 @@ public sealed class PythonOptions
             SearchPaths = parse.GetValue(SearchPaths) ?? [],
             InputShape = parse.GetValue(InputShape) is { } shape ? ParseShape(shape) : null,
             Summary = summary,
+            Limits = limits,
         };
         var run = PythonModelSource.Run(source, file, folder, options);
         if (run.StoppedBy is { } stop)

@@ -762,6 +762,8 @@ public sealed partial class Interpreter
     {
         if (_frames.Count >= Limits.MaxCallDepth)
             throw new LimitExceeded($"maximum recursion depth ({Limits.MaxCallDepth} nested calls) exceeded in '{f.Name}'");
+        // A raised call-depth limit must still end in an error, never in a .NET stack overflow.
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         var scope = new Scope(f.Closure, f.Module);
         BindArguments(f, args, scope);
         if (f.DefiningClass is not null && f.Parameters.Count > 0)

@@ -24,6 +24,55 @@ public sealed class CliTests : IDisposable
         return (code, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>A loop of 2,000 iterations takes more than 1,000 steps and less than the default budget.</summary>
+    private const string Looping = """
+        import keras
+        total = 0
+        for i in range(2000):
+            total += i
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])
+        """;
+
+    [Fact]
+    public void Limit_Lowers_The_Step_Budget_And_Raises_It_Again()
+    {
+        var path = Write("loop.py", Looping);
+        var (code, _, err) = Run("summary", path, "--limit", "steps=1000");
+        Assert.Equal(1, code);
+        Assert.Contains("step budget of 1,000 steps", err);
+        (code, _, _) = Run("summary", path, "--limit", "steps=1000", "--limit", "steps=100_000");
+        Assert.Equal(0, code);
+    }
+
+    [Fact]
+    public void Limit_Applies_To_The_File_Readers()
+    {
+        // The model has 2 layers (the InputLayer entry of a Sequential config is its input, not a layer): 1 is refused.
+        var path = Write("mlp.json", """
+            {"class_name": "Sequential", "keras_version": "2.15.0", "config": {"name": "s", "layers": [
+              {"class_name": "InputLayer", "config": {"batch_input_shape": [null, 4], "name": "x"}},
+              {"class_name": "Dense", "config": {"name": "a", "units": 3}},
+              {"class_name": "Dense", "config": {"name": "b", "units": 1}}]}}
+            """);
+        var (code, _, err) = Run("explain", path, "--limit", "layers=1");
+        Assert.Equal(1, code);
+        Assert.Contains("more than 1 layers", err);
+        Assert.Equal(0, Run("explain", path, "--limit", "layers=2").Code);
+        Assert.Contains("more than 1 layers", Run("verify", path, "--limit", "layers=1").Err);
+    }
+
+    [Theory]
+    [InlineData("bogus=3", "unknown limit 'bogus'")]
+    [InlineData("steps", "needs a positive whole number")]
+    [InlineData("steps=-5", "needs a positive whole number")]
+    [InlineData("layers=many", "needs a positive whole number")]
+    public void Limit_Names_And_Values_Are_Checked(string limit, string message)
+    {
+        var (code, _, err) = Run("summary", Write("m.py", Looping), "--limit", limit);
+        Assert.Equal(2, code);
+        Assert.Contains(message, err);
+    }
+
     [Fact]
     public void Summary_Prints_What_The_Code_Prints()
     {

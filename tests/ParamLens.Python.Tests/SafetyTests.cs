@@ -99,6 +99,15 @@ public class SafetyTests
 public class DeepValueTests
 {
     [Fact]
+    public void A_Raised_Call_Depth_Limit_Still_Ends_In_An_Error_Not_A_Stack_Overflow()
+    {
+        // With the depth limit out of the way, the interpreter's stack runs out first: that must be a Python error.
+        var run = Py.Run("def f(n):\n    return f(n + 1)\nf(0)\n",
+            limits: new Limits { MaxCallDepth = int.MaxValue, MaxSteps = long.MaxValue, MaxTime = TimeSpan.FromSeconds(120) });
+        Assert.Equal("RecursionError", Assert.IsType<PythonError>(run.StoppedBy).Kind);
+    }
+
+    [Fact]
     public void Deeply_Nested_Values_Do_Not_Crash_The_Host()
     {
         // Either the comparison completes on the interpreter's own large stack, or it stops with a clear error.
