@@ -169,7 +169,7 @@ public class OpLayerFileTests
         const string numpy = "keras.src.ops.numpy";
         const string all = """{"class_name": "__slice__", "config": {"start": null, "stop": null, "step": null}}""";
         const string firstTwo = """{"class_name": "__slice__", "config": {"start": 0, "stop": 2, "step": null}}""";
-        var model = Read(K3Functional("concatenate",
+        var json = K3Functional("concatenate",
             K3Input(4),
             K3Layer("Dense", "dense", ", \"units\": 4, \"activation\": \"linear\", \"use_bias\": true", "[null, 4]", $"[{K3Tensor("input_layer", "[null, 4]")}]"),
             K3Op(numpy, "TrueDivide", "true_divide", "", $"[{K3Tensor("dense", "[null, 4]")}, 2.0]"),
@@ -177,7 +177,11 @@ public class OpLayerFileTests
             K3Layer("Add", "add_1", "", "[[null, 4], [null, 4]]", $"[[{K3Tensor("add", "[null, 4]")}, {K3Tensor("dense", "[null, 4]")}]]"),
             K3Op(numpy, "Mean", "mean", ", \"axis\": 1, \"keepdims\": true", $"[{K3Tensor("add_1", "[null, 4]")}]"),
             K3Op(numpy, "GetItem", "get_item", "", $"[{K3Tensor("add", "[null, 4]")}, [{all}, {firstTwo}]]"),
-            K3Layer("Concatenate", "concatenate", ", \"axis\": -1", "[[null, 1], [null, 2]]", $"[[{K3Tensor("mean", "[null, 1]")}, {K3Tensor("get_item", "[null, 2]")}]]")));
+            K3Layer("Concatenate", "concatenate", ", \"axis\": -1", "[[null, 1], [null, 2]]", $"[[{K3Tensor("mean", "[null, 1]")}, {K3Tensor("get_item", "[null, 2]")}]]"));
+        var model = Read(json);
+        // Every shape Keras 3 recorded for a consumed tensor is the shape derived for its producer.
+        foreach (var (producer, recorded) in RecordedShapes(System.Text.Json.Nodes.JsonNode.Parse(json)))
+            Assert.Equal(recorded, OutputOf(model, producer));
         // d / 2.0: (None, 4) with a scalar; t + d: (None, 4); the Add layer: (None, 4); the mean over axis 1 kept as 1:
         // (None, 1); [:, 0:2] keeps 2 of 4: (None, 2); concatenated: 1 + 2 = 3. Only Dense has weights: 4·4 + 4.
         Assert.Equal(Shape.Of(null, 4), OutputOf(model, "true_divide"));
@@ -191,6 +195,15 @@ public class OpLayerFileTests
         Assert.Equal(Shape.Of(null, 3), OutputOf(model, "concatenate"));
         Assert.Equal(4 * 4 + 4, ModelAccount.Of(model).TotalParams);
     }
+
+    private static IEnumerable<(string Producer, Shape Shape)> RecordedShapes(System.Text.Json.Nodes.JsonNode? node) => node switch
+    {
+        System.Text.Json.Nodes.JsonObject o when (string?)o["class_name"] == "__keras_tensor__" =>
+            [((string)o["config"]!["keras_history"]![0]!, new Shape(o["config"]!["shape"]!.AsArray().Select(d => d is null ? (long?)null : (long)d)))],
+        System.Text.Json.Nodes.JsonObject o => o.SelectMany(p => RecordedShapes(p.Value)),
+        System.Text.Json.Nodes.JsonArray a => a.SelectMany(RecordedShapes),
+        _ => [],
+    };
 
     /// <summary>A Keras 3 operation not known here stays an unknown class (never the layer of its name) and takes the
     /// shape its consumer recorded.</summary>
