@@ -252,8 +252,12 @@ public static class KerasJsonReader
                     if (list.Count > 0 && list[0] is JsonValue) AddKeras2Entry(list, refs, model, layer, withKwargs: true);
                     else
                         for (var i = 0; i < list.Count; i++)
-                            AddKeras2Entry(list[i] as JsonArray ?? throw new ModelException($"model '{model}': layer '{layer}' has a malformed inbound node"),
-                                refs, model, layer, withKwargs: i == 0);
+                        {
+                            var entry = list[i] as JsonArray ?? throw new ModelException($"model '{model}': layer '{layer}' has a malformed inbound node");
+                            // Keras writes the call's kwargs into every entry: the same kwargs again add no inputs.
+                            var repeated = i > 0 && list[0] is JsonArray { Count: 4 } first && entry.Count == 4 && JsonNode.DeepEquals(first[3], entry[3]);
+                            AddKeras2Entry(entry, refs, model, layer, withKwargs: !repeated);
+                        }
                     break;
                 default:
                     throw new ModelException($"model '{model}': layer '{layer}' has a malformed inbound node");
@@ -272,8 +276,8 @@ public static class KerasJsonReader
         }
 
         /// <summary>A Keras 2 entry <c>[layer, node, tensor, kwargs?]</c>; tensors passed by keyword are written as
-        /// <c>[layer, node, tensor]</c> triples inside kwargs. Every entry of a call carries the same kwargs (tf-keras
-        /// <c>node.py</c> <c>serialize</c>), so they are read from the first entry only; a constant first argument
+        /// <c>[layer, node, tensor]</c> triples inside kwargs. Every entry of a call carries the call's kwargs (tf-keras
+        /// <c>node.py</c> <c>serialize</c>), so an entry repeating them adds no inputs; a constant first argument
         /// (<c>["_CONSTANT_VALUE", -1, value, kwargs]</c>) is no input, but its kwargs may hold tensors.</summary>
         private static void AddKeras2Entry(JsonArray entry, List<JsonArray> refs, string model, string layer, bool withKwargs)
         {

@@ -133,6 +133,17 @@ public class OpLayerFileTests
         Assert.Equal(["input_1", "dense"], InputsOf(model, "tf.concat"));
     }
 
+    /// <summary>Each entry of a call repeats the call's kwargs (node.py): a tensor among them is one input, not one per entry.</summary>
+    [Fact]
+    public void TfKeras_KwargsRepeatedInEveryEntry_GiveTheirTensorOnce()
+    {
+        var model = Read(TfKeras("[null, 6]", Lines(
+            Dense("dense", 3, "input_1"),
+            """{"class_name": "Mixer", "config": {"name": "mixer"}, "name": "mixer", "inbound_nodes": [[["input_1", 0, 0, {"gate": ["dense", 0, 0]}], ["dense", 0, 0, {"gate": ["dense", 0, 0]}]]]}"""),
+            "mixer"));
+        Assert.Equal(["input_1", "dense", "dense"], InputsOf(model, "mixer"));
+    }
+
     /// <summary>A TensorFlow function not known here is not guessed: the shape is unknown, as for any unknown class.</summary>
     [Fact]
     public void TfKeras_UnknownFunction_StaysUnknown()
