@@ -36,11 +36,11 @@ public class OpLayerFileTests
     private static string Dense(string name, int units, string from) =>
         $$$"""{"class_name": "Dense", "config": {"name": "{{{name}}}", {{{Float}}}, "units": {{{units}}}, "activation": "linear", "use_bias": true}, "name": "{{{name}}}", "inbound_nodes": [[["{{{from}}}", 0, 0, {}]]]}""";
 
-    private static string TfKeras(string input, string layers, string output) => $$$"""
+    private static string TfKeras(string input, string layers, params string[] outputs) => $$$"""
         {"class_name": "Functional", "keras_version": "2.13.1", "backend": "tensorflow", "config": {"name": "model", "layers": [
           {"class_name": "InputLayer", "config": {"batch_input_shape": {{{input}}}, "dtype": "float32", "sparse": false, "ragged": false, "name": "input_1"}, "name": "input_1", "inbound_nodes": []},
           {{{layers}}}
-        ], "input_layers": [["input_1", 0, 0]], "output_layers": [["{{{output}}}", 0, 0]]}}
+        ], "input_layers": [["input_1", 0, 0]], "output_layers": [{{{string.Join(", ", outputs.Select(o => $"[\"{o}\", 0, 0]"))}}}]}}
         """;
 
     private static string Lines(params string[] layers) => string.Join(",\n", layers);
@@ -131,6 +131,23 @@ public class OpLayerFileTests
         // (None, 6) and (None, 3) joined on axis 1: 6 + 3 = 9
         Assert.Equal(Shape.Of(null, 9), OutputOf(model, "tf.concat"));
         Assert.Equal(["input_1", "dense"], InputsOf(model, "tf.concat"));
+    }
+
+    /// <summary><c>x[..., tf.newaxis]</c> (json_utils writes Ellipsis as <c>{"class_name": "__ellipsis__"}</c>, newaxis is
+    /// None), <c>tf.reshape(x, [-1, 40])</c> and <c>tf.transpose(x, perm=[0, 2, 1])</c> (recorded through the TF1 function).</summary>
+    [Fact]
+    public void TfKeras_EllipsisNewAxis_Reshape_Transpose()
+    {
+        var model = Read(TfKeras("[null, 10, 4]", Lines(
+            OpLambda("__operators__.getitem", """["input_1", 0, 0, {"slice_spec": [{"class_name": "__ellipsis__"}, null]}]""", "SlicingOpLambda"),
+            OpLambda("reshape", """["input_1", 0, 0, {"shape": [-1, 40], "name": null}]"""),
+            OpLambda("compat.v1.transpose", """["input_1", 0, 0, {"perm": [0, 2, 1], "name": "transpose", "conjugate": false}]""")),
+            "tf.__operators__.getitem", "tf.reshape", "tf.compat.v1.transpose"));
+        // ... keeps (None, 10, 4) and None adds a last axis: (None, 10, 4, 1); with the batch size unknown the -1 stays
+        // unknown: (None, 40); axes 0, 2, 1 of (None, 10, 4): (None, 4, 10).
+        Assert.Equal(Shape.Of(null, 10, 4, 1), OutputOf(model, "tf.__operators__.getitem"));
+        Assert.Equal(Shape.Of(null, 40), OutputOf(model, "tf.reshape"));
+        Assert.Equal(Shape.Of(null, 4, 10), OutputOf(model, "tf.compat.v1.transpose"));
     }
 
     /// <summary>Each entry of a call repeats the call's kwargs (node.py): a tensor among them is one input, not one per entry.</summary>
