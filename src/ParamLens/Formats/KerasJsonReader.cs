@@ -249,10 +249,15 @@ public static class KerasJsonReader
                             if (!IsMaskArgument(key)) CollectKerasTensors(value, refs);
                     break;
                 case JsonArray list: // Keras 1/2: [[name, node, tensor(, kwargs)], ...], or one bare entry
-                    if (list.Count > 0 && list[0] is JsonValue) AddKeras2Entry(list, refs, model, layer);
+                    if (list.Count > 0 && list[0] is JsonValue) AddKeras2Entry(list, refs, model, layer, withKwargs: true);
                     else
-                        foreach (var e in list)
-                            AddKeras2Entry(e as JsonArray ?? throw new ModelException($"model '{model}': layer '{layer}' has a malformed inbound node"), refs, model, layer);
+                        for (var i = 0; i < list.Count; i++)
+                        {
+                            var entry = list[i] as JsonArray ?? throw new ModelException($"model '{model}': layer '{layer}' has a malformed inbound node");
+                            // Keras writes the call's kwargs into every entry: the same kwargs again add no inputs.
+                            var repeated = i > 0 && list[0] is JsonArray { Count: 4 } first && entry.Count == 4 && JsonNode.DeepEquals(first[3], entry[3]);
+                            AddKeras2Entry(entry, refs, model, layer, withKwargs: !repeated);
+                        }
                     break;
                 default:
                     throw new ModelException($"model '{model}': layer '{layer}' has a malformed inbound node");
@@ -271,13 +276,14 @@ public static class KerasJsonReader
         }
 
         /// <summary>A Keras 2 entry <c>[layer, node, tensor, kwargs?]</c>; tensors passed by keyword are written as
-        /// <c>[layer, node, tensor]</c> triples inside kwargs.</summary>
-        private static void AddKeras2Entry(JsonArray entry, List<JsonArray> refs, string model, string layer)
+        /// <c>[layer, node, tensor]</c> triples inside kwargs. Every entry of a call carries the call's kwargs (tf-keras
+        /// <c>node.py</c> <c>serialize</c>), so an entry repeating them adds no inputs; a constant first argument
+        /// (<c>["_CONSTANT_VALUE", -1, value, kwargs]</c>) is no input, but its kwargs may hold tensors.</summary>
+        private static void AddKeras2Entry(JsonArray entry, List<JsonArray> refs, string model, string layer, bool withKwargs)
         {
             if (entry.Count is < 3 or > 4) throw new ModelException($"model '{model}': layer '{layer}' has the inbound entry {Short(entry)} (expected [layer, node, tensor, kwargs])");
-            if (Str(entry[0]) == "_CONSTANT_VALUE") return;
-            refs.Add(entry);
-            if (entry.Count == 4 && entry[3] is JsonObject kwargs)
+            if (Str(entry[0]) != "_CONSTANT_VALUE") refs.Add(entry);
+            if (withKwargs && entry.Count == 4 && entry[3] is JsonObject kwargs)
                 foreach (var (key, value) in kwargs)
                     if (!IsMaskArgument(key)) CollectTriples(value, refs);
         }
@@ -425,7 +431,13 @@ public static class KerasJsonReader
                 config["return_attention_scores"] = true;
             }
             var name = Str(config["name"]) ?? Str(entry["name"]) ?? throw new ModelException($"a {className} layer has no name");
-            if ((LayerCatalog.Find(className) is null || className == "Lambda") && !HasOutputShape(config)
+            // An operation keeps its arguments in its inbound node; a Keras 3 operation may share a layer's class name (Add).
+            var isOperation = OpLayerReader.IsKeras3Operation(entry);
+            var operation = className is "TFOpLambda" or "SlicingOpLambda" ? OpLayerReader.TfOpLambda(className, config, entry["inbound_nodes"])
+                : isOperation ? OpLayerReader.Keras3Operation(className, config, entry["inbound_nodes"]) : null;
+            if (operation is not null)
+                return new Layer(operation.Declaration, Configure(operation.Declaration, operation.Config, name, className), name);
+            if ((LayerCatalog.Find(className) is null || className == "Lambda" || isOperation) && !HasOutputShape(config)
                 && _recordedOutputs.TryGetValue(name, out var recorded))
             {
                 // Its output shape is Python code; the next layer's recorded build shape says what it produced.
@@ -433,10 +445,16 @@ public static class KerasJsonReader
                 config["output_shape"] = new JsonArray(recorded.Skip(1).Select(d => d is null ? null : (JsonNode)JsonValue.Create(d.Value)).ToArray());
                 config["output_shape_type"] = "raw";
             }
+            // An operation not read above is an unknown class, never the layer of the same name.
+            var declaration = isOperation ? new UnknownLayerDeclaration(className) : LayerCatalog.Get(className);
+            return new Layer(declaration, Configure(declaration, config, name, className), name) { RecordedBuildShapes = BuildShapes(entry) };
+        }
+
+        private LayerConfig Configure(LayerDeclaration declaration, JsonObject config, string name, string className)
+        {
             try
             {
-                var declaration = LayerCatalog.Get(className);
-                return new Layer(declaration, declaration.Configure(config, version), name) { RecordedBuildShapes = BuildShapes(entry) };
+                return declaration.Configure(config, version);
             }
             catch (ModelException e)
             {
