@@ -6,16 +6,12 @@ using static ParamLens.Python.Operators;
 
 namespace ParamLens.Python.Keras;
 
-/// <summary>The shape rule of a tensor operation (one declaration class in <c>Layers/Ops.cs</c> each).</summary>
-public enum OpRule { Broadcast, Reduce, ExpandDims, Squeeze, Transpose, Matmul, GetItem, Concat, Stack, Split, Reshape }
-
 /// <summary>One tensor operation as each Keras flavour records it: the Keras 3 operation class (<c>keras.ops</c>) and the
 /// TensorFlow function whose <c>TFOpLambda</c> tf.keras records; null where that flavour has no such function.</summary>
 public sealed record TensorOperation(string? Keras3Class, string? TfSymbol, OpRule Rule);
 
 public sealed partial class KerasRuntime
 {
-    private readonly Dictionary<(string ClassName, OpRule Rule), LayerDeclaration> _opDeclarations = [];
     private readonly Dictionary<string, int> _opLambdaNames = [];
 
     /// <summary>Python operators on Keras tensors. Keras 3: <c>keras_tensor.py</c> sends each to its <c>keras.ops</c>
@@ -94,27 +90,6 @@ public sealed partial class KerasRuntime
         return RecordOp(op, $"keras.activations.{activation}", [x]);
     }
 
-    private LayerDeclaration OpDeclaration(string className, OpRule rule)
-    {
-        if (_opDeclarations.TryGetValue((className, rule), out var existing)) return existing;
-        LayerDeclaration declaration = rule switch
-        {
-            OpRule.Broadcast => new BroadcastOpDeclaration(className),
-            OpRule.Reduce => new ReduceOpDeclaration(className),
-            OpRule.ExpandDims => new ExpandDimsOpDeclaration(className),
-            // TensorFlow lets an unknown size be squeezed (checked when run); Keras 3 requires a known 1.
-            OpRule.Squeeze => new SqueezeOpDeclaration(className, unknownSizeMayBeSqueezed: !Version.IsKeras3),
-            OpRule.Transpose => new TransposeOpDeclaration(className),
-            OpRule.Matmul => new MatmulOpDeclaration(className, vectorsAllowed: Version.IsKeras3),
-            OpRule.GetItem => new GetItemOpDeclaration(className),
-            OpRule.Concat => new ConcatOpDeclaration(className),
-            OpRule.Stack => new StackOpDeclaration(className),
-            OpRule.Split => new SplitOpDeclaration(className),
-            _ => new ReshapeOpDeclaration(className),
-        };
-        return _opDeclarations[(className, rule)] = declaration;
-    }
-
     /// <summary>
     /// Records a tensor operation as the emulated Keras records it: Keras 3 an operation named by the global name counters
     /// that layers use (<c>true_divide</c>, <c>add_1</c>); tf.keras 2.4+ an op layer named after the TensorFlow function
@@ -152,7 +127,7 @@ public sealed partial class KerasRuntime
         if (tensors.Length == 0) throw _py.TypeError($"{written} expects a Keras tensor among its arguments");
         if (op.Rule is OpRule.Broadcast or OpRule.Matmul && tensors.Length < operands.Count)
             config["operand_shapes"] = new JsonArray(operands.Select(o => o is PyInstance { Native: KerasTensor } ? null : ShapeJson(ConstantShape(o, written))).ToArray());
-        var declaration = OpDeclaration(className, op.Rule);
+        var declaration = TensorOps.Declaration(className, op.Rule, Version.IsKeras3);
         var layer = new Layer(declaration, declaration.Configure(config, Version), name);
         return TensorResult(layer.Call(tensors));
     }

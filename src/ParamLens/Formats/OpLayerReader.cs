@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using ParamLens.Layers;
 
@@ -50,7 +49,6 @@ internal static class OpLayerReader
     private static Dictionary<string, Kind> Table(params (Kind Kind, string[] Names)[] groups) =>
         groups.SelectMany(g => g.Names.Select(n => (n, g.Kind))).ToDictionary(p => p.n, p => p.Kind);
 
-    private static readonly ConcurrentDictionary<(string ClassName, Kind Kind, bool Keras3), LayerDeclaration> Declarations = new();
 
     /// <summary>Whether a Keras 3 entry is an operation rather than a layer: the class name alone cannot tell (<c>Add</c> is
     /// both), the module does (<c>keras.src.ops.numpy</c> against <c>keras.layers</c>; <c>ReLU</c> of the activations).</summary>
@@ -283,24 +281,20 @@ internal static class OpLayerReader
         _ => false,
     };
 
-    /// <summary>The declaration of one rule under one class name, made once.</summary>
-    private static LayerDeclaration Declaration(string className, Kind kind, bool keras3) =>
-        Declarations.GetOrAdd((className, kind, keras3), key => key.Kind switch
-        {
-            Kind.Elementwise or Kind.Binary => new BroadcastOpDeclaration(key.ClassName),
-            Kind.Reduce => new ReduceOpDeclaration(key.ClassName),
-            Kind.ExpandDims => new ExpandDimsOpDeclaration(key.ClassName),
-            // TensorFlow lets an unknown size be squeezed (checked when run); Keras 3 requires a known 1.
-            Kind.Squeeze => new SqueezeOpDeclaration(key.ClassName, unknownSizeMayBeSqueezed: !key.Keras3),
-            Kind.Transpose => new TransposeOpDeclaration(key.ClassName),
-            // tf.linalg.matmul needs rank 2 or more; Keras 3 takes vectors as numpy does.
-            Kind.Matmul => new MatmulOpDeclaration(key.ClassName, vectorsAllowed: key.Keras3),
-            Kind.GetItem => new GetItemOpDeclaration(key.ClassName),
-            Kind.Concat => new ConcatOpDeclaration(key.ClassName),
-            Kind.Stack => new StackOpDeclaration(key.ClassName),
-            Kind.Split => new SplitOpDeclaration(key.ClassName),
-            _ => new ReshapeOpDeclaration(key.ClassName),
-        });
+    private static LayerDeclaration Declaration(string className, Kind kind, bool keras3) => TensorOps.Declaration(className, kind switch
+    {
+        Kind.Elementwise or Kind.Binary => OpRule.Broadcast,
+        Kind.Reduce => OpRule.Reduce,
+        Kind.ExpandDims => OpRule.ExpandDims,
+        Kind.Squeeze => OpRule.Squeeze,
+        Kind.Transpose => OpRule.Transpose,
+        Kind.Matmul => OpRule.Matmul,
+        Kind.GetItem => OpRule.GetItem,
+        Kind.Concat => OpRule.Concat,
+        Kind.Stack => OpRule.Stack,
+        Kind.Split => OpRule.Split,
+        _ => OpRule.Reshape,
+    }, keras3);
 
     private static string? Str(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

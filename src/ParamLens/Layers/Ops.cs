@@ -354,9 +354,34 @@ public sealed class ReshapeOpDeclaration(string className) : TensorOpDeclaration
     }
 }
 
+/// <summary>The shape rule of a tensor operation (one declaration class above each).</summary>
+public enum OpRule { Broadcast, Reduce, ExpandDims, Squeeze, Transpose, Matmul, GetItem, Concat, Stack, Split, Reshape }
+
 /// <summary>The shape rules shared by tensor operations: numpy broadcasting, sizes that must agree, operands.</summary>
 public static class TensorOps
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string ClassName, OpRule Rule, bool Keras3), LayerDeclaration> Declarations = new();
+
+    /// <summary>The declaration of one rule under one class name, made once; the flavour decides the two rules where
+    /// TensorFlow and Keras 3 differ.</summary>
+    public static LayerDeclaration Declaration(string className, OpRule rule, bool keras3) =>
+        Declarations.GetOrAdd((className, rule, keras3), key => key.Rule switch
+        {
+            OpRule.Broadcast => new BroadcastOpDeclaration(key.ClassName),
+            OpRule.Reduce => new ReduceOpDeclaration(key.ClassName),
+            OpRule.ExpandDims => new ExpandDimsOpDeclaration(key.ClassName),
+            // TensorFlow lets an unknown size be squeezed (checked when run); Keras 3 requires a known 1.
+            OpRule.Squeeze => new SqueezeOpDeclaration(key.ClassName, unknownSizeMayBeSqueezed: !key.Keras3),
+            OpRule.Transpose => new TransposeOpDeclaration(key.ClassName),
+            // tf.linalg.matmul needs rank 2 or more; Keras 3 takes vectors as numpy does.
+            OpRule.Matmul => new MatmulOpDeclaration(key.ClassName, vectorsAllowed: key.Keras3),
+            OpRule.GetItem => new GetItemOpDeclaration(key.ClassName),
+            OpRule.Concat => new ConcatOpDeclaration(key.ClassName),
+            OpRule.Stack => new StackOpDeclaration(key.ClassName),
+            OpRule.Split => new SplitOpDeclaration(key.ClassName),
+            _ => new ReshapeOpDeclaration(key.ClassName),
+        });
+
     /// <summary>Numpy broadcasting of two shapes. An unknown size meets a 1 as unknown and any other size as that size;
     /// two different known sizes other than 1 cannot broadcast.</summary>
     public static Shape Broadcast(Shape a, Shape b, string what)
