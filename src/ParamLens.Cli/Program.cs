@@ -189,7 +189,7 @@ public static class Cli
         ReaderLimits limits, TextWriter stderr)
     {
         var file = ModelSource.Open(path, new ModelSource.Options { VersionOverride = version, WeightsPath = weightsPath, Limits = limits });
-        if (Explanation.Of(ModelAccount.Of(file.Model)).Unknown is { } unknown)
+        if (Explanation.UnknownsOf(ModelAccount.Of(file.Model)) is { } unknown)
             stderr.WriteLine($"paramlens: note: {source}: {unknown.OneLine}");
         if (file.Stored is { } stored && WeightVerification.Of(file.Model, stored) is { Agrees: false } verification)
             stderr.WriteLine($"paramlens: note: {source}: {verification.Verdict}");

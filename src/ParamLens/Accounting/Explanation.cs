@@ -82,7 +82,7 @@ public sealed record Explanation(
         {
             var terms = account.Layers.Where(r => r.Params is not 0).Select(r => r.Params is { } n ? LayerConfig.Number(n) : $"? ({r.Layer.Name})");
             return new Explanation(model.Name, model.ClassName, model.Version.Text, layers, null, null, null, null, sources, frozen,
-                string.Join(" + ", terms) + " = unknown", null, account.Optimizer?.Count, Unknowns(account, layers));
+                string.Join(" + ", terms) + " = unknown", null, account.Optimizer?.Count, UnknownsOf(account));
         }
         var nonZero = account.Layers.Where(r => r.Params > 0).ToArray();
         var rowSum = Checked.Sum(account.Layers.Select(r => r.Params!.Value));
@@ -103,13 +103,13 @@ public sealed record Explanation(
         }
         return new Explanation(model.Name, model.ClassName, model.Version.Text, layers, account.TotalParams, account.TrainableParams,
             account.NonTrainableParams, account.TotalBytes, sources, frozen, equation, difference, account.Optimizer?.Count,
-            Unknowns(account, layers));
+            UnknownsOf(account));
     }
 
     /// <summary>What could not be derived (null when every shape and count is known): the layers whose output shapes or
     /// own weights could not be derived and why, the layers whose shapes or counts are unknown as a result, and the counts
-    /// still known.</summary>
-    private static UnknownFacts? Unknowns(ModelAccount account, IReadOnlyList<LayerExplanation> layers)
+    /// still known. Cheap when everything is known, without building the whole explanation.</summary>
+    public static UnknownFacts? UnknownsOf(ModelAccount account)
     {
         var nodes = AllLayers(account.Model).SelectMany(l => l.InboundNodes).ToArray();
         var origins = nodes.Select(n => n.UnknownShapeOrigin).OfType<Graph.Layer>().Distinct().ToArray();
@@ -123,7 +123,7 @@ public sealed record Explanation(
         var weights = account.UnknownLayers.Where(l => l.UnderivedWeightsOrigin is null)
             .Select(l => $"layer '{l.Name}' ({l.ClassName}): {l.UnderivedWeightsReason}").ToArray();
         var counts = account.UnknownLayers.Select(l => $"{l.Name} ({l.ClassName})").ToArray();
-        var known = layers.Where(l => l.Params is not null).Select(l => (l.Name, l.Params!.Value)).ToArray();
+        var known = account.Layers.Where(r => r.Params is not null).Select(r => (r.Layer.Name, r.Params!.Value)).ToArray();
         return new UnknownFacts(shapes, weights, unknownShapes, counts, known, account.UnknownTotalsReason);
     }
 
