@@ -239,10 +239,16 @@ internal static class Recurrence
         return [output, .. stateShapes];
     }
 
-    /// <summary>The class name of a single cell entry whose class is not known here (a custom cell); else null.</summary>
-    public static string? UnknownCell(JsonNode? entry) =>
-        entry is JsonObject o && o["class_name"] is JsonValue v && v.TryGetValue<string>(out var className) && LayerCatalog.Find(className) is null
-            ? className : null;
+    /// <summary>The class name of a cell whose class is not known here (a custom cell), alone or among stacked cells
+    /// (a list, or a <c>StackedRNNCells</c> entry); else null.</summary>
+    public static string? UnknownCell(JsonNode? entry) => entry switch
+    {
+        JsonArray list => list.Select(UnknownCell).FirstOrDefault(c => c is not null),
+        JsonObject o when o["class_name"] is JsonValue v && v.TryGetValue<string>(out var className) =>
+            className == "StackedRNNCells" ? UnknownCell((o["config"] as JsonObject)?["cells"])
+            : LayerCatalog.Find(className) is null ? className : null,
+        _ => null,
+    };
 
     /// <summary>A cell entry <c>{class_name, config}</c> (a list means stacked cells), configured by its declaration.</summary>
     public static (IRecurrentCell Cell, LayerConfig Config, string Name) ResolveCell(JsonNode? entry, KerasVersion version, string where)

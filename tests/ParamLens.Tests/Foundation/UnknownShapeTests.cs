@@ -354,6 +354,24 @@ public class UnknownShapeTests
         Assert.Equal(3 * 6 + 6 * 6, ModelAccount.Of(model).TotalParams);
     }
 
+    [Theory]
+    [InlineData("""[{"class_name": "LSTMCell", "config": {"name": "lstm_cell", "units": 4}}, {"class_name": "MinimalCell", "config": {"name": "minimal_cell", "units": 6}}]""")]
+    [InlineData("""{"class_name": "StackedRNNCells", "config": {"name": "stacked", "cells": [{"class_name": "MinimalCell", "config": {"name": "minimal_cell", "units": 6}}]}}""")]
+    public void RnnOverStackedCells_WithACustomOne_HasUnknownShapeAndWeights(string cell)
+    {
+        var model = ModelSource.LoadJson("""
+            {"class_name": "Functional", "keras_version": "2.15.0", "config": {"name": "m",
+              "layers": [
+                {"class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_input_shape": [null, 10, 3]}, "inbound_nodes": []},
+                {"class_name": "RNN", "name": "rnn", "config": {"name": "rnn", "cell": CELL}, "inbound_nodes": [[["x", 0, 0, {}]]]}],
+              "input_layers": [["x", 0, 0]], "output_layers": [["rnn", 0, 0]]}}
+            """.Replace("CELL", cell));
+        var rnn = model.Layers.Single(l => l.Name == "rnn");
+        Assert.True(rnn.InboundNodes[0].Outputs[0].Shape.IsUnknownRank);
+        Assert.Null(ModelAccount.Of(model).TotalParams);
+        Assert.Contains("'MinimalCell'", rnn.UnderivedWeightsReason);
+    }
+
     [Fact]
     public void WrapperAroundACustomClass_HasUnknownWeights_EvenWhenTheShapeIsGiven()
     {
