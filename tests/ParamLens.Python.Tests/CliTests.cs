@@ -61,11 +61,21 @@ public sealed class CliTests : IDisposable
         Assert.Contains("more than 1 layers", Run("verify", path, "--limit", "layers=1").Err);
     }
 
+    [Fact]
+    public void Limit_Accepts_Python_Style_Underscores_And_Caps_Huge_Seconds()
+    {
+        var path = Write("loop.py", Looping);
+        Assert.Equal(0, Run("summary", path, "--limit", "steps=1_000_000").Code);
+        Assert.Equal(0, Run("summary", path, "--limit", "seconds=99999999999999").Code); // more than a time span holds: capped
+    }
+
     [Theory]
     [InlineData("bogus=3", "unknown limit 'bogus'")]
     [InlineData("steps", "needs a positive whole number")]
     [InlineData("steps=-5", "needs a positive whole number")]
     [InlineData("layers=many", "needs a positive whole number")]
+    [InlineData("steps=1_", "needs a positive whole number")]
+    [InlineData("json-depth=5000", "json-depth above 4,096 is refused")]
     public void Limit_Names_And_Values_Are_Checked(string limit, string message)
     {
         var (code, _, err) = Run("summary", Write("m.py", Looping), "--limit", limit);
