@@ -321,4 +321,16 @@ public class OpLayerFileTests
         Assert.Contains("layer 'op'", e.Message);
         Assert.Contains("3,000,000,000 sections", e.Message);
     }
+
+    /// <summary>The concat and stack rules on no tensor at all (Keras: "need at least one array") are errors, not crashes.</summary>
+    [Theory]
+    [InlineData(ParamLens.Layers.OpRule.Concat)]
+    [InlineData(ParamLens.Layers.OpRule.Stack)]
+    public void ConcatAndStack_OfNoTensor_AreErrors(ParamLens.Layers.OpRule rule)
+    {
+        var declaration = ParamLens.Layers.TensorOps.Declaration("Op", rule, keras3: true);
+        var call = new ParamLens.Layers.LayerCall(declaration.Configure(new System.Text.Json.Nodes.JsonObject { ["axis"] = 0 }, KerasVersion.Parse("3.6.0")), []);
+        var e = Assert.Throws<ModelException>(() => declaration.OutputShapes(call));
+        Assert.Contains("needs at least one tensor", e.Message);
+    }
 }
