@@ -170,11 +170,27 @@ public class TensorOperationTests
     [InlineData("keras.ops.squeeze(keras.Input((10,)), axis=1)", "not 1", 2)]
     [InlineData("keras.ops.matmul(keras.Input((3, 4)), keras.Input((5, 2)))", "inner sizes 4 and 5", 2)]
     [InlineData("keras.ops.einsum('ij->ji', keras.Input((3,)))", "has no attribute 'einsum'", 2)]
+    [InlineData("keras.ops.split(keras.Input((8,)), 3000000000, axis=0)[0]", "3,000,000,000 sections are more than the 1,024", 2)]
+    [InlineData("keras.ops.split(keras.Input((8,)), 200000000, axis=0)[0]", "200,000,000 sections are more than the 1,024", 2)]
+    [InlineData("keras.ops.split(keras.Input((8,)), 2**70, axis=0)[0]", "1180591620717411303424 sections", 2)]
     public void Shape_Errors_Are_Errors_Naming_The_Line(string expression, string message, int line)
     {
         var e = Py.Error($"import keras\ny = {expression}\n");
         Assert.Contains(message, e.Message);
         Assert.Contains($"line {line}", e.Message);
+    }
+
+    /// <summary>Python: <c>len(range(8)[::2**63 - 1])</c>, <c>len(range(8)[::-2**63])</c> and <c>len(range(8)[::2**70])</c>
+    /// are all 1; a step past 64 bits or at the negative limit is read, not an overflow.</summary>
+    [Fact]
+    public void Huge_Slice_Steps_Keep_One_Element()
+    {
+        var m = Py.Single("""
+            import keras
+            x = keras.Input((8,))
+            model = keras.Model(x, [x[:, ::2**63 - 1], x[:, ::-2**63], x[:, ::2**70]])
+            """);
+        Assert.Equal(["(None, 1)", "(None, 1)", "(None, 1)"], m.Outputs.Select(t => t.Shape.ToString()));
     }
 
     [Fact]

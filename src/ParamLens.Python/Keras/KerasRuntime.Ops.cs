@@ -176,14 +176,15 @@ public sealed partial class KerasRuntime
     private JsonArray IndexKey(object? index)
     {
         var items = index is PyTuple t ? t.Items.ToList() : [index];
-        JsonNode? Bound(object? b) => b is null ? null : IsInt(b) ? JsonValue.Create((long)ToBig(b))
+        // Beyond 64 bits a bound or step says the same as the largest one: every axis is shorter.
+        JsonNode? Bound(object? b) => b is null ? null : IsInt(b) ? JsonValue.Create((long)BigInteger.Clamp(ToBig(b), -long.MaxValue, long.MaxValue))
             : throw _py.TypeError($"slice bounds must be integers or None here, not {_py.TypeName(b)}");
         return new JsonArray([.. items.Select(item => item switch
         {
             null => (JsonNode?)null,
             Ellipsis => JsonValue.Create("..."),
             PySlice s => new JsonObject { ["slice"] = new JsonArray(Bound(s.Start), Bound(s.Stop), Bound(s.Step)) },
-            _ when IsInt(item) => new JsonObject { ["index"] = (long)ToBig(item) },
+            _ when IsInt(item) => new JsonObject { ["index"] = (long)BigInteger.Clamp(ToBig(item), long.MinValue, long.MaxValue) },
             PyInstance { Native: KerasTensor } => throw _py.Raise("NotImplementedError", "indexing a Keras tensor with another tensor is not supported"),
             _ => throw _py.TypeError($"a Keras tensor index must be an integer, a slice, ... or None, not {_py.TypeName(item)}"),
         })]);
@@ -272,7 +273,10 @@ public sealed partial class KerasRuntime
         {
             var how = a.Get(1, tensorflow ? "num_or_size_splits" : "indices_or_sections") ?? throw _py.TypeError("split() needs the number or the sizes of the pieces");
             var config = new JsonObject { ["axis"] = AxisJson(a.Get(2, "axis", BigInteger.Zero)) };
-            if (IsInt(how)) config["sections"] = (long)ToBig(how);
+            if (IsInt(how))
+                config["sections"] = ToBig(how) is var n && n > long.MaxValue
+                    ? throw _py.Raise("ValueError", $"split() into {n} sections: more than the {TensorOps.MaxSections} read here")
+                    : (long)BigInteger.Max(n, long.MinValue);
             else config[tensorflow ? "sizes" : "indices"] = AxisJson(how);
             return RecordOp(Op("Split", "split", OpRule.Split), Written("split"), [a.Get(0, tensorflow ? "value" : "x")], config);
         });

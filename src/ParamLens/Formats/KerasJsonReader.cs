@@ -363,11 +363,11 @@ public static class KerasJsonReader
             return result;
         }
 
-        /// <summary>For each producer, 1 + the largest output index any tensor reference (<c>[layer, node, tensor]</c>, in
-        /// Keras 2 lists or Keras 3 <c>keras_history</c>) asks for: how many outputs a layer of unknown output shape has.</summary>
         /// <summary>More outputs than any layer has: a larger index is left for <see cref="FindTensor"/> to reject.</summary>
         private const int MaxConnectedOutputs = 1024;
 
+        /// <summary>For each producer, 1 + the largest output index any tensor reference (<c>[layer, node, tensor]</c>, in
+        /// Keras 2 lists or Keras 3 <c>keras_history</c>) asks for: how many outputs a layer of unknown output shape has.</summary>
         private static void CountConnectedOutputs(JsonNode? node, Dictionary<string, int> connected)
         {
             switch (node)
@@ -435,9 +435,9 @@ public static class KerasJsonReader
             var isOperation = OpLayerReader.IsKeras3Operation(entry);
             var operation = className is "TFOpLambda" or "SlicingOpLambda" ? OpLayerReader.TfOpLambda(className, config, entry["inbound_nodes"])
                 : isOperation ? OpLayerReader.Keras3Operation(className, config, entry["inbound_nodes"]) : null;
-            if (operation is not null)
+            if (operation is not null and not { Declaration: UnreadOperationDeclaration })
                 return new Layer(operation.Declaration, Configure(operation.Declaration, operation.Config, name, className), name);
-            if ((LayerCatalog.Find(className) is null || className == "Lambda" || isOperation) && !HasOutputShape(config)
+            if ((LayerCatalog.Find(className) is null || className == "Lambda" || operation is not null) && !HasOutputShape(config)
                 && _recordedOutputs.TryGetValue(name, out var recorded))
             {
                 // Its output shape is Python code; the next layer's recorded build shape says what it produced.
@@ -445,8 +445,8 @@ public static class KerasJsonReader
                 config["output_shape"] = new JsonArray(recorded.Skip(1).Select(d => d is null ? null : (JsonNode)JsonValue.Create(d.Value)).ToArray());
                 config["output_shape_type"] = "raw";
             }
-            // An operation not read above is an unknown class, never the layer of the same name.
-            var declaration = isOperation ? new UnknownLayerDeclaration(className) : LayerCatalog.Get(className);
+            // An operation not read above says why, and is never the layer of the same name.
+            var declaration = operation?.Declaration ?? LayerCatalog.Get(className);
             return new Layer(declaration, Configure(declaration, config, name, className), name) { RecordedBuildShapes = BuildShapes(entry) };
         }
 

@@ -11,14 +11,16 @@ namespace ParamLens.Formats;
 /// <c>["_CONSTANT_VALUE", -1, value, kwargs]</c>) and every other argument by parameter name in <c>kwargs</c>, where a tensor
 /// is a <c>[layer, node, tensor]</c> triple. Keras 3 operations (<c>serialization_lib.serialize_keras_object</c>: module
 /// <c>keras.src.ops.numpy</c> etc., class <c>TrueDivide</c>): their own arguments (<c>axis</c>…) are in the config, the operands
-/// in the node's <c>args</c>. A function or an argument form not known here gives null: the layer stays an unknown class.
+/// in the node's <c>args</c>. A function or an argument form not known here is not guessed: the reader says why, and the
+/// operation's output stays unknown (it still has no weights).
 /// </summary>
 internal static class OpLayerReader
 {
     /// <summary>The shape rule of an operation and how its arguments reach the rule.</summary>
     private enum Kind { Elementwise, Binary, Reduce, ExpandDims, Squeeze, Transpose, Matmul, GetItem, Concat, Stack, Split, Reshape }
 
-    /// <summary>An operation understood: the declaration of its rule and the config for it.</summary>
+    /// <summary>An operation read: the declaration of its rule and the config for it, or, when it is not understood, an
+    /// <see cref="UnreadOperationDeclaration"/> saying why with the file's config.</summary>
     public sealed record Operation(LayerDeclaration Declaration, JsonObject Config);
 
     /// <summary>TensorFlow functions (their <c>function</c> value) whose op layers are read, with the rule each follows.</summary>
@@ -49,41 +51,45 @@ internal static class OpLayerReader
     private static Dictionary<string, Kind> Table(params (Kind Kind, string[] Names)[] groups) =>
         groups.SelectMany(g => g.Names.Select(n => (n, g.Kind))).ToDictionary(p => p.n, p => p.Kind);
 
-
     /// <summary>Whether a Keras 3 entry is an operation rather than a layer: the class name alone cannot tell (<c>Add</c> is
     /// both), the module does (<c>keras.src.ops.numpy</c> against <c>keras.layers</c>; <c>ReLU</c> of the activations).</summary>
     public static bool IsKeras3Operation(JsonObject entry) =>
         Str(entry["module"]) is { } module && (module.StartsWith("keras.src.ops.", StringComparison.Ordinal)
             || module.StartsWith("keras.ops", StringComparison.Ordinal) || module.StartsWith("keras.src.activations", StringComparison.Ordinal));
 
-    /// <summary>A tf.keras <c>TFOpLambda</c> or <c>SlicingOpLambda</c> entry, or null when its function or arguments are not known here.</summary>
-    public static Operation? TfOpLambda(string className, JsonObject config, JsonNode? inboundNodes)
+    /// <summary>A tf.keras <c>TFOpLambda</c> or <c>SlicingOpLambda</c> entry.</summary>
+    public static Operation TfOpLambda(string className, JsonObject config, JsonNode? inboundNodes)
     {
-        if (Str(config["function"]) is not { } function || !TfFunctions.TryGetValue(function, out var kind)) return null;
-        if (inboundNodes is not JsonArray { Count: 1 } nodes || nodes[0] is not JsonArray { Count: > 0 } node) return null;
+        if (Str(config["function"]) is not { } function) return NotRead(className, config, "its config names no TensorFlow function");
+        if (!TfFunctions.TryGetValue(function, out var kind)) return NotRead(className, config, $"the TensorFlow function '{function}' is not read here");
+        if (inboundNodes is not JsonArray { Count: 1 } nodes || nodes[0] is not JsonArray { Count: > 0 } node)
+            return NotRead(className, config, $"its call of '{function}' is not recorded as one inbound node");
         // One tensor as the first argument is written as a bare entry; a list of them as a list of entries.
         var firstIsList = node[0] is not JsonValue;
         var entries = firstIsList ? node.Select(e => e as JsonArray).ToList() : [node];
-        if (entries.Any(e => e is not { Count: 3 or 4 })) return null;
+        if (entries.Any(e => e is not { Count: 3 or 4 })) return NotRead(className, config, $"the arguments of its call of '{function}' are not understood");
         var first = entries.Select(e => Str(e![0]) == "_CONSTANT_VALUE" ? e[2] : null).ToList();
         var isTensor = entries.Select(e => Str(e![0]) != "_CONSTANT_VALUE").ToList();
         // node.py writes the same kwargs into every entry of the first argument.
         var kwargs = entries[0]!.Count == 4 && entries[0]![3] is JsonObject k ? k : [];
         var call = new OpCall(first, isTensor, firstIsList, kwargs, Keras3: false);
         var result = Configure(kind, call, config, "tf." + function);
-        return result is null ? null : new Operation(Declaration(className, kind, keras3: false), result);
+        return result is null ? NotRead(className, config, call.WhyNot ?? $"the arguments of its call of '{function}' are not understood")
+            : new Operation(Declaration(className, kind, keras3: false), result);
     }
 
-    /// <summary>A Keras 3 operation entry, or null when its class or arguments are not known here.</summary>
-    public static Operation? Keras3Operation(string className, JsonObject config, JsonNode? inboundNodes)
+    /// <summary>A Keras 3 operation entry (<see cref="IsKeras3Operation"/>).</summary>
+    public static Operation Keras3Operation(string className, JsonObject config, JsonNode? inboundNodes)
     {
-        if (!Keras3Classes.TryGetValue(className, out var kind)) return null;
-        if (inboundNodes is not JsonArray { Count: 1 } nodes || nodes[0] is not JsonObject node || node["args"] is not JsonArray { Count: > 0 } args) return null;
+        if (!Keras3Classes.TryGetValue(className, out var kind)) return NotRead(className, config, $"the operation '{className}' is not read here");
+        if (inboundNodes is not JsonArray { Count: 1 } nodes || nodes[0] is not JsonObject node || node["args"] is not JsonArray { Count: > 0 } args)
+            return NotRead(className, config, "its call is not recorded as one inbound node with arguments");
         var kwargs = node["kwargs"] as JsonObject ?? [];
         OpCall call;
         if (kind is Kind.Concat or Kind.Stack)
         {
-            if (args.Count != 1 || args[0] is not JsonArray list) return null;
+            if (args.Count != 1 || args[0] is not JsonArray { Count: > 0 } list)
+                return NotRead(className, config, "its first argument is not a list of tensors");
             call = new OpCall([.. list.Select(_ => (JsonNode?)null)], [.. list.Select(IsKeras3Tensor)], true, kwargs, Keras3: true);
         }
         else
@@ -93,15 +99,19 @@ internal static class OpLayerReader
             var rest = kwargs.DeepClone().AsObject();
             if (kind == Kind.GetItem)
             {
-                if (args.Count != 2) return null;
+                if (args.Count != 2) return NotRead(className, config, "its call does not have a tensor and a key");
                 rest["slice_spec"] = args[1]?.DeepClone();
             }
             call = new OpCall([.. operands.Select(o => IsKeras3Tensor(o) ? null : o)], [.. operands.Select(IsKeras3Tensor)], false, rest, Keras3: true);
             if (kind == Kind.Elementwise) kind = Kind.Binary; // Keras 3 passes every operand positionally
         }
         var result = Configure(kind, call, config, function: null);
-        return result is null ? null : new Operation(Declaration(className, kind, keras3: true), result);
+        return result is null ? NotRead(className, config, call.WhyNot ?? "its arguments are not understood")
+            : new Operation(Declaration(className, kind, keras3: true), result);
     }
+
+    private static Operation NotRead(string className, JsonObject config, string why) =>
+        new(new UnreadOperationDeclaration(className, why), config);
 
     /// <summary>One recorded call: the first argument's items (null for a tensor, else the constant), which are tensors,
     /// whether the first argument was a list, and the other arguments by name.</summary>
@@ -109,6 +119,20 @@ internal static class OpLayerReader
     {
         /// <summary>Whether an argument other than the operands holds a tensor: an input the rule does not place.</summary>
         public bool TensorAmong(params string[] keys) => Arguments.Any(a => !keys.Contains(a.Key) && ContainsTensor(a.Value, Keras3));
+
+        /// <summary>Why the call is not understood, when a specific reason is known.</summary>
+        public string? WhyNot { get; private set; }
+
+        /// <summary>Records why the call is not understood; null, the rule's missing config.</summary>
+        public JsonObject? NotUnderstood(string why)
+        {
+            WhyNot = why;
+            return null;
+        }
+
+        /// <summary>A true/false argument: false when absent, null when present but not a boolean.</summary>
+        public bool? Flag(string key) => !Arguments.TryGetPropertyValue(key, out var v) || v is null ? false
+            : v is JsonValue b && b.TryGetValue<bool>(out var flag) ? flag : null;
     }
 
     /// <summary>The rule's config from the file's config and the call's arguments; null when something is not understood.</summary>
@@ -149,8 +173,10 @@ internal static class OpLayerReader
                 if (kind == Kind.Matmul && !call.Keras3)
                 {
                     // An adjoint is a transpose as far as shapes go.
-                    config["transpose_a"] = Flag(call, "transpose_a") || Flag(call, "adjoint_a");
-                    config["transpose_b"] = Flag(call, "transpose_b") || Flag(call, "adjoint_b");
+                    var flags = ((string[])["transpose_a", "adjoint_a", "transpose_b", "adjoint_b"]).Select(call.Flag).ToArray();
+                    if (flags.Any(f => f is null)) return call.NotUnderstood("its transpose_a, transpose_b, adjoint_a or adjoint_b is not true or false");
+                    config["transpose_a"] = flags[0] == true || flags[1] == true;
+                    config["transpose_b"] = flags[2] == true || flags[3] == true;
                 }
                 return config;
             }
@@ -161,7 +187,9 @@ internal static class OpLayerReader
                 return config["axis"] is null ? null : config;
             case Kind.GetItem:
             {
-                if (!single || call.TensorAmong() || Key(call.Arguments["slice_spec"], call.Keras3) is not { } key) return null;
+                if (!single || call.TensorAmong()) return null;
+                if (!call.Arguments.TryGetPropertyValue("slice_spec", out var spec) || Key(spec, call.Keras3) is not { } key)
+                    return call.NotUnderstood("its slice_spec is not understood");
                 config["key"] = key;
                 return config;
             }
@@ -171,6 +199,7 @@ internal static class OpLayerReader
         {
             // The operation's own arguments are in its config already; two have names of their own.
             if (kind == Kind.Transpose) config["perm"] = fileConfig["axes"]?.DeepClone();
+            if (kind == Kind.Reshape && fileConfig["newshape"] is not JsonArray) return call.NotUnderstood("its newshape is not a list of sizes");
             if (kind == Kind.Split && fileConfig["indices_or_sections"] is { } how)
                 config[how is JsonArray ? "indices" : "sections"] = how.DeepClone();
             return config;
@@ -179,10 +208,11 @@ internal static class OpLayerReader
         {
             case Kind.Reduce:
                 config["axis"] = Argument(call, "axis", null);
-                config["keepdims"] = Flag(call, "keepdims");
+                if (call.Flag("keepdims") is not { } keep) return call.NotUnderstood("its keepdims is not true or false");
+                config["keepdims"] = keep;
                 break;
             case Kind.ExpandDims:
-                if ((config["axis"] = Argument(call, "axis", null)) is null) return null;
+                if ((config["axis"] = Argument(call, "axis", null)) is null) return call.NotUnderstood("its axis is missing");
                 break;
             case Kind.Squeeze:
                 config["axis"] = Argument(call, "axis", null) ?? Argument(call, "squeeze_dims", null);
@@ -191,12 +221,12 @@ internal static class OpLayerReader
                 config["perm"] = Argument(call, "perm", null);
                 break;
             case Kind.Reshape:
-                if ((config["newshape"] = Argument(call, "shape", null)) is not JsonArray) return null;
+                if ((config["newshape"] = Argument(call, "shape", null)) is not JsonArray) return call.NotUnderstood("its shape is not a list of sizes");
                 break;
             case Kind.Split:
                 config["axis"] = Argument(call, "axis", 0);
                 var pieces = Argument(call, "num_or_size_splits", null);
-                if (pieces is null) return null;
+                if (pieces is null) return call.NotUnderstood("its num_or_size_splits is missing");
                 config[pieces is JsonArray ? "sizes" : "sections"] = pieces;
                 break;
         }
@@ -205,8 +235,6 @@ internal static class OpLayerReader
 
     private static JsonNode? Argument(OpCall call, string key, int? fallback) =>
         call.Arguments.TryGetPropertyValue(key, out var v) && v is not null ? v.DeepClone() : fallback is int f ? JsonValue.Create(f) : null;
-
-    private static bool Flag(OpCall call, string key) => call.Arguments[key] is JsonValue v && v.TryGetValue<bool>(out var b) && b;
 
     /// <summary>An index key (tf.keras <c>slice_spec</c> or Keras 3's second argument) as the GetItem rule's key list:
     /// <c>{"index": n}</c>, <c>{"slice": [start, stop, step]}</c>, <c>"..."</c>, null (a new axis).</summary>

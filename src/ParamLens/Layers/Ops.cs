@@ -35,6 +35,17 @@ public abstract class TensorOpDeclaration(string className, params ConfigKey[] k
     }
 }
 
+/// <summary>A tensor operation whose function or arguments are not read here. It is not guessed: its output shape comes only
+/// from one written in its config (or recorded by its consumer), and its note says why it is not read. An operation creates
+/// no weights, so it has none.</summary>
+public sealed class UnreadOperationDeclaration(string className, string whyNotRead) : LayerDeclaration(className)
+{
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
+        ConfiguredOutput.Shapes(call) ?? call.UnknownOutput($"the output shape of the operation '{ClassName}' cannot be derived: {whyNotRead}");
+
+    public override IEnumerable<WeightSpec> Weights(LayerCall call) => [];
+}
+
 /// <summary>Element-wise operations on several operands (tensors and constants) broadcast together, numpy style:
 /// shapes are aligned from the right, a 1 stretches, unknown sizes take the other side's size.</summary>
 public sealed class BroadcastOpDeclaration(string className) : TensorOpDeclaration(className, ConfigKey.Opt("operand_shapes", null))
@@ -213,6 +224,8 @@ public sealed class GetItemOpDeclaration(string className) : TensorOpDeclaration
         long? Bound(int i) => bounds.Count > i && bounds[i] is { } n ? LayerConfig.AsLong("slice", n) : null;
         var step = Bound(2) ?? 1;
         if (step == 0) throw new ModelException($"{ClassName}: slice step cannot be zero");
+        // Its size could not be taken (nor Python's range step reversed): no real model slices this way.
+        if (step == long.MinValue) throw new ModelException($"{ClassName}: slice step {step} is too large in size");
         if (size is not long n) return null;
         long Clamp(long? bound, long fallback)
         {
@@ -223,7 +236,7 @@ public sealed class GetItemOpDeclaration(string className) : TensorOpDeclaration
         var start = Clamp(Bound(0), step > 0 ? 0 : n - 1);
         var stop = Clamp(Bound(1), step > 0 ? n : -1);
         var span = step > 0 ? stop - start : start - stop;
-        return span <= 0 ? 0 : (span + Math.Abs(step) - 1) / Math.Abs(step);
+        return span <= 0 ? 0 : (span - 1) / Math.Abs(step) + 1; // rounded up without overflowing for a huge step
     }
 
     private static string SliceText(JsonArray bounds)
@@ -240,7 +253,7 @@ public sealed class ConcatOpDeclaration(string className) : TensorOpDeclaration(
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
-        var inputs = call.Inputs;
+        var inputs = TensorOps.SomeInputs(call, ClassName);
         var rank = inputs[0].Rank;
         if (inputs.Any(s => s.Rank != rank)) throw new ModelException($"{ClassName} needs tensors of one rank, got {string.Join(", ", inputs)}");
         var axis = Axis(call.Config.Long("axis"), rank, ClassName);
@@ -265,7 +278,7 @@ public sealed class StackOpDeclaration(string className) : TensorOpDeclaration(c
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
-        var inputs = call.Inputs;
+        var inputs = TensorOps.SomeInputs(call, ClassName);
         var rank = inputs[0].Rank;
         if (inputs.Any(s => s.Rank != rank)) throw new ModelException($"{ClassName} needs tensors of one shape, got {string.Join(", ", inputs)}");
         var dims = Enumerable.Range(0, rank)
@@ -293,6 +306,9 @@ public sealed class SplitOpDeclaration(string className)
         if (config.OptLong("sections") is long sections)
         {
             if (sections <= 0) throw new ModelException($"{ClassName}: the number of sections must be positive, got {sections}");
+            // A known size caps the count by divisibility below; an unknown or empty axis is capped here, before any piece is made.
+            if (sections > Math.Max(size ?? 0, TensorOps.MaxSections))
+                throw new ModelException($"{ClassName}: {LayerConfig.Number(sections)} sections are more than the {LayerConfig.Number(TensorOps.MaxSections)} read here for axis {axis} of {input}");
             if (size is long n && n % sections != 0)
                 throw new ModelException($"{ClassName}: axis {axis} of {input} (size {n}) does not divide into {sections} equal sections");
             pieces = Enumerable.Repeat(size is long m ? m / sections : (long?)null, (int)sections).ToList();
@@ -330,7 +346,7 @@ public sealed class ReshapeOpDeclaration(string className) : TensorOpDeclaration
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
         var input = call.Input;
-        var target = call.Config.OptDims("newshape")!;
+        var target = call.Config.OptDims("newshape") ?? throw new ModelException($"{ClassName}: the new shape should be a list of sizes, got {call.Config.Raw("newshape")?.ToJsonString() ?? "null"}");
         var targetText = "(" + string.Join(", ", target.Select(d => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "None")) + ")";
         if (target.Count(d => d == -1) > 1 || target.Any(d => d < -1))
             throw new ModelException($"{ClassName}: the new shape {targetText} may hold one -1 and otherwise sizes of 0 or more");
@@ -360,6 +376,10 @@ public enum OpRule { Broadcast, Reduce, ExpandDims, Squeeze, Transpose, Matmul, 
 /// <summary>The shape rules shared by tensor operations: numpy broadcasting, sizes that must agree, operands.</summary>
 public static class TensorOps
 {
+    /// <summary>The most pieces a split of an axis of unknown (or zero) size is read with: a count beyond it is a mistake,
+    /// not a model, and each piece is a tensor held here.</summary>
+    public const int MaxSections = 1024;
+
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string ClassName, OpRule Rule, bool Keras3), LayerDeclaration> Declarations = new();
 
     /// <summary>The declaration of one rule under one class name, made once; the flavour decides the two rules where
@@ -404,6 +424,10 @@ public static class TensorOps
         var known = sizes.Where(d => d is not null).Distinct().ToArray();
         return known.Length switch { 0 => null, 1 => known[0], _ => throw new ModelException(error) };
     }
+
+    /// <summary>The tensors an operation on a list joins; an empty list is an error, as in Keras.</summary>
+    internal static IReadOnlyList<Shape> SomeInputs(LayerCall call, string what) =>
+        call.Inputs.Count > 0 ? call.Inputs : throw new ModelException($"{what} needs at least one tensor, got none");
 
     /// <summary>The operands in call order: <c>operand_shapes</c> lists each constant's shape and null for each tensor
     /// input; without it the operands are the tensor inputs.</summary>

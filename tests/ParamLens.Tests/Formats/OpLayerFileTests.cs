@@ -169,6 +169,55 @@ public class OpLayerFileTests
         Assert.True(OutputOf(model, "tf.math.cumsum").IsUnknownRank);
     }
 
+    /// <summary>Each of these refuses by name instead of crashing or building billions of pieces: a split into more
+    /// sections than an axis of unknown (or zero) size is read with, and a slice step that cannot be negated.</summary>
+    [Theory]
+    [InlineData("[null, 8]", "split", """["input_1", 0, 0, {"num_or_size_splits": 3000000000, "axis": 0}]""", "3,000,000,000 sections")]
+    [InlineData("[null, 0]", "split", """["input_1", 0, 0, {"num_or_size_splits": 2000000000, "axis": 1}]""", "2,000,000,000 sections")]
+    [InlineData("[null, 8]", "split", """["input_1", 0, 0, {"num_or_size_splits": 200000000, "axis": 0}]""", "200,000,000 sections")]
+    [InlineData("[null, 8]", "__operators__.getitem", """["input_1", 0, 0, {"slice_spec": [{"start": null, "stop": null, "step": null}, {"start": null, "stop": null, "step": -9223372036854775808}]}]""", "slice step -9223372036854775808")]
+    public void TfKeras_ImpossibleArguments_AreErrorsNamingTheLayer(string input, string function, string node, string message)
+    {
+        var e = Assert.Throws<ModelException>(() => Read(TfKeras(input, OpLambda(function, node), "tf." + function)));
+        Assert.Contains($"layer 'tf.{function}'", e.Message);
+        Assert.Contains(message, e.Message);
+    }
+
+    /// <summary>Python's <c>len(range(0, 8, 2**63 - 1))</c> is 1 (the first element only): a step near the long limit
+    /// must not overflow the rounded-up division.</summary>
+    [Fact]
+    public void TfKeras_HugeSliceStep_KeepsOneElement()
+    {
+        var model = Read(TfKeras("[null, 8]", OpLambda("__operators__.getitem",
+            """["input_1", 0, 0, {"slice_spec": [{"start": null, "stop": null, "step": null}, {"start": null, "stop": null, "step": 9223372036854775807}]}]""",
+            "SlicingOpLambda"), "tf.__operators__.getitem"));
+        Assert.Equal(Shape.Of(null, 1), OutputOf(model, "tf.__operators__.getitem"));
+        // 7, 0 and a step of -(2**63 - 1) from the end: range(7, -1, -(2**63 - 1)) holds 7 only.
+        model = Read(TfKeras("[null, 8]", OpLambda("__operators__.getitem",
+            """["input_1", 0, 0, {"slice_spec": [{"start": null, "stop": null, "step": null}, {"start": null, "stop": null, "step": -9223372036854775807}]}]""",
+            "SlicingOpLambda"), "tf.__operators__.getitem"));
+        Assert.Equal(Shape.Of(null, 1), OutputOf(model, "tf.__operators__.getitem"));
+    }
+
+    /// <summary>A recognised op layer whose call is not understood (no slice_spec, a keepdims or transpose flag that is
+    /// not a boolean, a function not read) is not guessed: its output is unknown with the reason, and it has no weights
+    /// (0, not unknown), so a model of only such operations keeps known totals.</summary>
+    [Theory]
+    [InlineData("__operators__.getitem", """["input_1", 0, 0, {}]""", "its slice_spec is not understood")]
+    [InlineData("math.reduce_mean", """["input_1", 0, 0, {"axis": 1, "keepdims": "yes"}]""", "its keepdims is not true or false")]
+    [InlineData("linalg.matmul", """["input_1", 0, 0, {"b": ["input_1", 0, 0], "transpose_b": 1}]""", "transpose_b")]
+    [InlineData("math.foo", """["input_1", 0, 0, {}]""", "the TensorFlow function 'math.foo' is not read here")]
+    public void TfKeras_OpNotUnderstood_SaysWhy_AndHasNoWeights(string function, string node, string reason)
+    {
+        var model = Read(TfKeras("[null, 8]", OpLambda(function, node), "tf." + function));
+        var layer = model.Layers.Single(l => l.Name == "tf." + function);
+        Assert.True(OutputOf(model, "tf." + function).IsUnknownRank);
+        Assert.Contains(reason, layer.InboundNodes[0].Call!.UnknownOutputReason);
+        Assert.DoesNotContain("not a Keras layer class", layer.InboundNodes[0].Call!.UnknownOutputReason);
+        Assert.False(layer.HasUnknownWeights);
+        Assert.Equal(0, ModelAccount.Of(model).TotalParams);
+    }
+
     private const string Policy = """{"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}""";
 
     private static string K3Tensor(string producer, string shape) =>
@@ -242,8 +291,46 @@ public class OpLayerFileTests
             K3Input(5),
             K3Op("keras.src.ops.numpy", "Cumsum", "cumsum", ", \"axis\": 1", $"[{K3Tensor("input_layer", "[null, 5]")}]"),
             K3Op("keras.src.ops.numpy", "Add", "add", "", $"[{K3Tensor("cumsum", "[null, 5]")}, {K3Tensor("input_layer", "[null, 5]")}]")));
-        Assert.IsType<ParamLens.Layers.UnknownLayerDeclaration>(model.Layers.Single(l => l.Name == "cumsum").Declaration);
+        Assert.IsType<ParamLens.Layers.UnreadOperationDeclaration>(model.Layers.Single(l => l.Name == "cumsum").Declaration);
+        Assert.False(model.Layers.Single(l => l.Name == "cumsum").HasUnknownWeights); // an operation has no weights
         Assert.Equal(Shape.Of(null, 5), OutputOf(model, "cumsum"));
         Assert.Equal(Shape.Of(null, 5), OutputOf(model, "add"));
+    }
+
+    /// <summary>Keras 3 forms that used to crash: <c>concatenate([])</c> (an empty list is not read; with no tensor the
+    /// model is disconnected) and a Reshape whose <c>newshape</c> is null (not read, so its shape is unknown with the reason).</summary>
+    [Fact]
+    public void Keras3_EmptyConcatenate_And_NullNewShape_AreNotRead()
+    {
+        var e = Assert.Throws<ModelException>(() => Read(K3Functional("op", K3Input(8), K3Op("keras.src.ops.numpy", "Concatenate", "op", ", \"axis\": 0", "[[]]"))));
+        Assert.DoesNotContain("ArgumentOutOfRange", e.Message);
+        var model = Read(K3Functional("op", K3Input(8),
+            K3Op("keras.src.ops.numpy", "Reshape", "op", ", \"newshape\": null", $"[{K3Tensor("input_layer", "[null, 8]")}]")));
+        var layer = model.Layers.Single(l => l.Name == "op");
+        Assert.True(OutputOf(model, "op").IsUnknownRank);
+        Assert.Contains("its newshape is not a list of sizes", layer.InboundNodes[0].Call!.UnknownOutputReason);
+        Assert.Equal(0, ModelAccount.Of(model).TotalParams);
+    }
+
+    /// <summary>Keras 3 <c>ops.split(x, 3000000000)</c> on (None, 8) and on an unknown axis: refused before any piece is made.</summary>
+    [Fact]
+    public void Keras3_SplitIntoHugeSections_IsAnError()
+    {
+        var e = Assert.Throws<ModelException>(() => Read(K3Functional("op", K3Input(8),
+            K3Op("keras.src.ops.numpy", "Split", "op", ", \"indices_or_sections\": 3000000000, \"axis\": 0", $"[{K3Tensor("input_layer", "[null, 8]")}]"))));
+        Assert.Contains("layer 'op'", e.Message);
+        Assert.Contains("3,000,000,000 sections", e.Message);
+    }
+
+    /// <summary>The concat and stack rules on no tensor at all (Keras: "need at least one array") are errors, not crashes.</summary>
+    [Theory]
+    [InlineData(ParamLens.Layers.OpRule.Concat)]
+    [InlineData(ParamLens.Layers.OpRule.Stack)]
+    public void ConcatAndStack_OfNoTensor_AreErrors(ParamLens.Layers.OpRule rule)
+    {
+        var declaration = ParamLens.Layers.TensorOps.Declaration("Op", rule, keras3: true);
+        var call = new ParamLens.Layers.LayerCall(declaration.Configure(new System.Text.Json.Nodes.JsonObject { ["axis"] = 0 }, KerasVersion.Parse("3.6.0")), []);
+        var e = Assert.Throws<ModelException>(() => declaration.OutputShapes(call));
+        Assert.Contains("needs at least one tensor", e.Message);
     }
 }
