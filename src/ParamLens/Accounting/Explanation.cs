@@ -13,20 +13,27 @@ namespace ParamLens.Accounting;
 /// counts are unknown (each layer's notes say which input made them so).</param>
 /// <param name="KnownCounts">The top-level layers whose counts are still known, with their counts.</param>
 /// <param name="TotalsReason">Why the totals are unknown (null when they are known).</param>
+/// <param name="CountedFromFile">Whether some weights that could not be derived were counted as the file stores them.</param>
 public sealed record UnknownFacts(
     IReadOnlyList<string> Shapes,
     IReadOnlyList<string> Weights,
     IReadOnlyList<string> UnknownShapeLayers,
     IReadOnlyList<string> Counts,
     IReadOnlyList<(string Layer, long Params)> KnownCounts,
-    string? TotalsReason)
+    string? TotalsReason,
+    bool CountedFromFile)
 {
+    /// <summary>Why every count is known although some shapes are not.</summary>
+    public string StillKnown => CountedFromFile
+        ? "every parameter count is still known: the weights that could not be derived are counted as the file stores them"
+        : "every parameter count is still known: no layer whose shape is unknown has weights that depend on it";
+
     /// <summary>The facts in one line, for a note beside the printed table.</summary>
     public string OneLine => string.Join("; ", [
         .. Shapes, .. Weights,
         .. UnknownShapeLayers.Count > 0 ? [$"the output shapes of {UnknownShapeLayers.Count} layer(s) are shown as ?"] : Array.Empty<string>(),
         TotalsReason is null
-            ? "every parameter count is still known (the file stores the weights)"
+            ? StillKnown
             : $"the parameter counts of {Counts.Count} layer(s) and the totals are unknown"]);
 }
 
@@ -124,7 +131,8 @@ public sealed record Explanation(
             .Select(l => $"layer '{l.Name}' ({l.ClassName}): {l.UnderivedWeightsReason}").ToArray();
         var counts = account.UnknownLayers.Select(l => $"{l.Name} ({l.ClassName})").ToArray();
         var known = account.Layers.Where(r => r.Params is not null).Select(r => (r.Layer.Name, r.Params!.Value)).ToArray();
-        return new UnknownFacts(shapes, weights, unknownShapes, counts, known, account.UnknownTotalsReason);
+        var fromFile = AllLayers(account.Model).Any(l => l.WeightsTakenFromFile && l.UnderivedWeightsReason is not null);
+        return new UnknownFacts(shapes, weights, unknownShapes, counts, known, account.UnknownTotalsReason, fromFile);
     }
 
     /// <summary>Every layer of the model at any depth (nested models and their layers), each once.</summary>

@@ -50,7 +50,7 @@ public static class TextExplanation
             sb.Append($"{bullet}the weights of {u.Counts.Count} layer(s) could not be derived (see each layer's notes) and no file stores them, ")
               .Append($"so their parameter counts are unknown: {string.Join(", ", u.Counts)}\n");
         if (u.TotalsReason is null)
-            sb.Append($"{bullet}every parameter count is still known: the file stores the weights of the layers whose shapes are unknown, and they are counted as stored\n");
+            sb.Append($"{bullet}{u.StillKnown}\n");
         else
             sb.Append($"{bullet}so the totals are unknown; the counts still known: ")
               .Append(u.KnownCounts.Count == 0 ? "none" : string.Join(", ", u.KnownCounts.Select(k => $"{k.Layer} {N(k.Params)}"))).Append('\n');

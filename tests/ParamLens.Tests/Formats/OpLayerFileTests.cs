@@ -216,6 +216,8 @@ public class OpLayerFileTests
         Assert.DoesNotContain("not a Keras layer class", layer.InboundNodes[0].Call!.UnknownOutputReason);
         Assert.False(layer.HasUnknownWeights);
         Assert.Equal(0, ModelAccount.Of(model).TotalParams);
+        // No weights were taken from a file: the counts are known because nothing after the op has weights.
+        Assert.Contains("no layer whose shape is unknown has weights", Explanation.UnknownsOf(ModelAccount.Of(model))!.OneLine);
     }
 
     private const string Policy = """{"module": "keras", "class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}""";
