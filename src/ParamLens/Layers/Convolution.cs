@@ -200,8 +200,9 @@ public sealed class SeparableConvDeclaration(int rank) : LayerDeclaration($"Sepa
 /// <summary>What every sliding-window convolution shares: the output shape per spatial axis and the activation detail.</summary>
 internal static class ConvWindows
 {
-    /// <summary>Spatial axes by the conv formula (Keras <c>compute_conv_output_shape</c>), channels replaced by <paramref name="channels"/>.</summary>
-    public static Shape Output(LayerCall call, string className, int rank, long? channels, string channelsText)
+    /// <summary>Spatial axes by the conv formula (Keras <c>compute_conv_output_shape</c>), channels replaced by <paramref name="channels"/>.
+    /// <paramref name="dilated"/> is false for classes without <c>dilation_rate</c> (locally connected layers).</summary>
+    public static Shape Output(LayerCall call, string className, int rank, long? channels, string channelsText, bool dilated = true)
     {
         var c = call.Config;
         var input = call.Input;
@@ -209,7 +210,7 @@ internal static class ConvWindows
         var cf = ChannelsFirst(c);
         var kernel = c.Tuple("kernel_size", rank);
         var strides = c.Tuple("strides", rank);
-        var dilation = c.Tuple("dilation_rate", rank);
+        var dilation = dilated ? c.Tuple("dilation_rate", rank) : Enumerable.Repeat(1L, rank).ToArray();
         var padding = c.String("padding");
         if (padding == "causal" && rank != 1)
             throw new ModelException($"padding 'causal' is only allowed for 1D convolutions, not {className}");

@@ -12,23 +12,8 @@ public sealed class LocallyConnectedDeclaration(int rank) : LayerDeclaration($"L
 {
     public int Rank { get; } = rank;
 
-    public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
-    {
-        var c = call.Config;
-        var input = call.Input;
-        RequireRank(input, Rank + 2, ClassName);
-        var cf = ChannelsFirst(c);
-        var kernel = c.Tuple("kernel_size", Rank);
-        var strides = c.Tuple("strides", Rank);
-        var axes = SpatialAxes(Rank, cf);
-        var names = AxisNames(Rank);
-        var output = input;
-        for (var i = 0; i < Rank; i++)
-            output = output.With(axes[i], Window(call, names[i], input[axes[i]], kernel[i], strides[i], 1, c.String("padding")));
-        var filters = c.Long("filters");
-        call.Note($"channels: filters = {filters}");
-        return [output.With(ChannelAxis(input, cf), filters)];
-    }
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
+        [ConvWindows.Output(call, ClassName, Rank, call.Config.Long("filters"), "filters", dilated: false)];
 
     public override IEnumerable<WeightSpec> Weights(LayerCall call)
     {
