@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -27,16 +28,20 @@ public sealed partial class KerasSession(KerasVersion? version = null)
     public KerasTensor Input(params long[] shape) => Input(shape.Select(d => (long?)d).ToArray());
 
     /// <summary>A layer of a Keras class, configured from an object whose properties are config keys
-    /// (<c>new { filters = 32, kernel_size = new[] { 7, 7 }, name = "conv0" }</c>) or from a JSON object.</summary>
-    public Layer Layer(string className, object? config = null)
+    /// (<c>new { filters = 32, kernel_size = new[] { 7, 7 }, name = "conv0" }</c>). Reads the object's properties by
+    /// reflection: a trimmed or native program passes a <see cref="JsonObject"/> instead.</summary>
+    [RequiresUnreferencedCode("serializes the config object by reflection; pass a JsonObject in trimmed code")]
+    [RequiresDynamicCode("serializes the config object by reflection; pass a JsonObject in native code")]
+    public Layer Layer(string className, object? config) =>
+        Layer(className, config is null or JsonObject ? (JsonObject?)config
+            : JsonSerializer.SerializeToNode(config) as JsonObject
+            ?? throw new ArgumentException("config must be an object", nameof(config)));
+
+    /// <summary>A layer of a Keras class, configured from a JSON object of config keys (Keras' defaults for the rest).</summary>
+    public Layer Layer(string className, JsonObject? config = null)
     {
         var declaration = LayerCatalog.Get(className);
-        var given = config switch
-        {
-            null => new JsonObject(),
-            JsonObject o => o,
-            _ => JsonSerializer.SerializeToNode(config) as JsonObject ?? throw new ArgumentException("config must be an object", nameof(config)),
-        };
+        var given = config ?? new JsonObject();
         var name = given["name"]?.GetValue<string>() ?? AutoName(declaration.ClassName);
         given["name"] = name;
         return new Layer(declaration, declaration.Configure(given, Version), name);

@@ -164,9 +164,9 @@ internal static class OpLayerReader
                     var shapes = new JsonArray();
                     foreach (var (constant, tensor) in operands)
                     {
-                        if (tensor) { shapes.Add(null); continue; }
+                        if (tensor) { shapes.Add((JsonNode?)null); continue; }
                         if (ConstantShape(constant, call.Keras3) is not { } dims) return null;
-                        shapes.Add(new JsonArray([.. dims.Select(d => (JsonNode)JsonValue.Create(d))]));
+                        shapes.Add((JsonNode)new JsonArray([.. dims.Select(d => (JsonNode)JsonValue.Create(d))]));
                     }
                     config["operand_shapes"] = shapes;
                 }
@@ -248,24 +248,24 @@ internal static class OpLayerReader
             switch (item)
             {
                 case null:
-                    key.Add(null);
+                    key.Add((JsonNode?)null);
                     break;
                 case JsonValue v when v.TryGetValue<long>(out var index):
-                    key.Add(new JsonObject { ["index"] = index });
+                    key.Add((JsonNode)new JsonObject { ["index"] = index });
                     break;
                 case JsonObject o when Str(o["class_name"]) == "__ellipsis__":
-                    key.Add("...");
+                    key.Add((JsonNode?)JsonValue.Create("..."));
                     break;
                 case JsonObject o when (keras3 ? Str(o["class_name"]) == "__slice__" ? o["config"] as JsonObject : null
                                                : o.ContainsKey("start") && o.ContainsKey("stop") ? o : null) is { } bounds:
                     var slice = new JsonArray();
                     foreach (var name in (string[])["start", "stop", "step"])
                     {
-                        if (bounds[name] is null) slice.Add(null);
-                        else if (bounds[name] is JsonValue b && b.TryGetValue<long>(out var n)) slice.Add(n);
+                        if (bounds[name] is null) slice.Add((JsonNode?)null);
+                        else if (bounds[name] is JsonValue b && b.TryGetValue<long>(out var n)) slice.Add((JsonNode?)JsonValue.Create(n));
                         else return null; // a tensor bound: its value is not known
                     }
-                    key.Add(new JsonObject { ["slice"] = slice });
+                    key.Add((JsonNode)new JsonObject { ["slice"] = slice });
                     break;
                 default:
                     return null;

@@ -5,7 +5,7 @@ using ParamLens.Shapes;
 namespace ParamLens.Layers;
 
 /// <summary>Keras <c>InputLayer</c>: declares the model's input shape; no weights.</summary>
-public sealed class InputLayerDeclaration() : LayerDeclaration("InputLayer",
+public sealed class InputLayerDeclaration() : WeightlessLayerDeclaration("InputLayer",
     ConfigKey.Opt("batch_shape", null), ConfigKey.Opt("batch_input_shape", null), ConfigKey.Opt("sparse", false))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
@@ -58,7 +58,7 @@ public sealed class DenseDeclaration() : LayerDeclaration("Dense",
 }
 
 /// <summary>Keras <c>Activation</c>: applies a function element-wise; no weights.</summary>
-public sealed class ActivationDeclaration() : LayerDeclaration("Activation", ConfigKey.Req("activation"))
+public sealed class ActivationDeclaration() : WeightlessLayerDeclaration("Activation", ConfigKey.Req("activation"))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, $"the shape is unchanged: {call.Config.OptString("activation") ?? "the activation"} acts on each value")];
@@ -185,14 +185,14 @@ public sealed partial class EinsumDenseDeclaration() : LayerDeclaration("EinsumD
 }
 
 /// <summary>Keras <c>Masking</c>: marks timesteps equal to <c>mask_value</c> as masked; no weights.</summary>
-public sealed class MaskingDeclaration() : LayerDeclaration("Masking", ConfigKey.Opt("mask_value", 0.0))
+public sealed class MaskingDeclaration() : WeightlessLayerDeclaration("Masking", ConfigKey.Opt("mask_value", 0.0))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, $"the shape is unchanged: timesteps whose values all equal {call.Config.Double("mask_value")} are masked for later layers")];
 }
 
 /// <summary>Keras <c>Identity</c>: returns its input; no weights.</summary>
-public sealed class IdentityDeclaration() : LayerDeclaration("Identity")
+public sealed class IdentityDeclaration() : WeightlessLayerDeclaration("Identity")
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) => [Same(call, "the shape is unchanged: the input is passed through")];
 }
@@ -200,7 +200,7 @@ public sealed class IdentityDeclaration() : LayerDeclaration("Identity")
 /// <summary>Keras <c>Lambda</c>: an arbitrary Python function. Its output shape is known from the config's
 /// <c>output_shape</c> (without the batch axis), or from a stored lambda that provably keeps the input shape
 /// (<see cref="LambdaFunction"/>); variables the function creates are not tracked, so it has no weights.</summary>
-public sealed class LambdaDeclaration() : LayerDeclaration("Lambda",
+public sealed class LambdaDeclaration() : WeightlessLayerDeclaration("Lambda",
     ConfigKey.Opt("function", null), ConfigKey.Opt("output_shape", null), ConfigKey.Opt("mask", null), ConfigKey.Opt("arguments", null))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)

@@ -9,19 +9,23 @@ public abstract class LayerFamily
     public virtual IEnumerable<(string Alias, string ClassName)> Aliases() => [];
 }
 
-/// <summary>Every declared Keras layer class, by class name: the one place front ends look layers up. Families are found
-/// by type, so a new family file needs no registration here.</summary>
+/// <summary>Every declared Keras layer class, by class name: the one place front ends look layers up. A new family file
+/// adds its family to <see cref="Families"/> (registered by hand, so a native build keeps every class).</summary>
 public static class LayerCatalog
 {
+    /// <summary>The families, one per file of <c>Layers/</c>.</summary>
+    private static readonly LayerFamily[] Families =
+    [
+        new ActivationsFamily(), new AttentionFamily(), new ConvolutionFamily(), new CoreFamily(), new EmbeddingFamily(),
+        new LegacyFamily(), new MergingFamily(), new NormalizationFamily(), new PoolingFamily(), new PreprocessingFamily(),
+        new RecurrentFamily(), new RegularizationFamily(), new ReshapingFamily(), new WrapperFamily(),
+    ];
+
     private static readonly (Dictionary<string, LayerDeclaration> ByName, Dictionary<string, string> Aliases) Index = Build();
 
     private static (Dictionary<string, LayerDeclaration>, Dictionary<string, string>) Build()
     {
-        var families = typeof(LayerFamily).Assembly.GetTypes()
-            .Where(t => t.IsSubclassOf(typeof(LayerFamily)) && !t.IsAbstract)
-            .OrderBy(t => t.FullName, StringComparer.Ordinal)
-            .Select(t => (LayerFamily)Activator.CreateInstance(t)!)
-            .ToArray();
+        var families = Families;
         var byName = new Dictionary<string, LayerDeclaration>();
         foreach (var d in families.SelectMany(f => f.Declarations()))
             if (!byName.TryAdd(d.ClassName, d)) throw new InvalidOperationException($"two declarations of {d.ClassName}");

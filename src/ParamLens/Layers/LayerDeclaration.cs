@@ -76,12 +76,12 @@ public abstract class LayerDeclaration
         ClassName = className;
         // A class may give a base key its own default (e.g. a layer created with trainable=False).
         Keys = [.. BaseKeys.Where(b => keys.All(k => k.Name != b.Name)), .. keys];
-        // A class that does not override Weights builds none whatever its input: exact even when the input shape is unknown.
-        IsWeightless = GetType().GetMethod(nameof(Weights))!.DeclaringType == typeof(LayerDeclaration);
     }
 
-    /// <summary>Whether the class never creates weights, whatever its config and input (it declares no <see cref="Weights"/>).</summary>
-    public bool IsWeightless { get; }
+    /// <summary>Whether the class never creates weights, whatever its config and input: then its count is exact (0) even
+    /// when its input shape is unknown. A class that declares no <see cref="Weights"/> says so by deriving from
+    /// <see cref="WeightlessLayerDeclaration"/>.</summary>
+    public virtual bool IsWeightless => false;
 
     public string ClassName { get; }
     public IReadOnlyList<ConfigKey> Keys { get; }
@@ -106,4 +106,11 @@ public abstract class LayerDeclaration
         call.Note(why);
         return call.Input;
     }
+}
+
+/// <summary>A Keras class whose <c>build</c> creates no weights, whatever its config and input.</summary>
+public abstract class WeightlessLayerDeclaration(string className, params ConfigKey[] keys) : LayerDeclaration(className, keys)
+{
+    public sealed override bool IsWeightless => true;
+    public sealed override IEnumerable<WeightSpec> Weights(LayerCall call) => [];
 }

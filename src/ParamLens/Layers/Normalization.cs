@@ -154,7 +154,7 @@ public sealed class RMSNormalizationDeclaration() : LayerDeclaration("RMSNormali
 }
 
 /// <summary>Keras <c>UnitNormalization</c>: each vector along <c>axis</c> divided by its L2 norm; no weights.</summary>
-public sealed class UnitNormalizationDeclaration() : LayerDeclaration("UnitNormalization", ConfigKey.Opt("axis", -1))
+public sealed class UnitNormalizationDeclaration() : WeightlessLayerDeclaration("UnitNormalization", ConfigKey.Opt("axis", -1))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, $"the shape is unchanged: vectors along axis {string.Join(", ", call.Config.IntList("axis"))} are scaled to length 1, with nothing learned")];

@@ -12,7 +12,7 @@ namespace ParamLens.Layers;
 /// <see cref="TensorOps"/>.
 /// </summary>
 public abstract class TensorOpDeclaration(string className, params ConfigKey[] keys)
-    : LayerDeclaration(className, [ConfigKey.Opt("function", null), .. keys])
+    : WeightlessLayerDeclaration(className, [ConfigKey.Opt("function", null), .. keys])
 {
     /// <summary>The function the operation stands for (as the code called it), shown next to the class.</summary>
     public override string? Detail(LayerConfig config) => config.OptString("function");

@@ -46,7 +46,7 @@ public sealed class NormalizationDeclaration() : LayerDeclaration("Normalization
 }
 
 /// <summary>Keras <c>Rescaling</c>: <c>x · scale + offset</c> with fixed numbers; no weights.</summary>
-public sealed class RescalingDeclaration() : LayerDeclaration("Rescaling", ConfigKey.Req("scale"), ConfigKey.Opt("offset", 0.0))
+public sealed class RescalingDeclaration() : WeightlessLayerDeclaration("Rescaling", ConfigKey.Req("scale"), ConfigKey.Opt("offset", 0.0))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, $"the shape is unchanged: x · {Json.Text(call.Config.Raw("scale"))} + {Json.Text(call.Config.Raw("offset"))}, fixed numbers")];
@@ -55,7 +55,7 @@ public sealed class RescalingDeclaration() : LayerDeclaration("Rescaling", Confi
 /// <summary>Image layers that set height and width to <c>height</c> and <c>width</c> (<c>Resizing</c>, <c>CenterCrop</c>,
 /// <c>RandomCrop</c>); no weights. Images are rank 3 or 4, with the channel axis by <c>data_format</c>.</summary>
 public sealed class ImageSizeDeclaration(string className, string verb, params ConfigKey[] keys)
-    : LayerDeclaration(className, [ConfigKey.Req("height"), ConfigKey.Req("width"), ConfigKey.Opt("data_format", null), .. keys])
+    : WeightlessLayerDeclaration(className, [ConfigKey.Req("height"), ConfigKey.Req("width"), ConfigKey.Opt("data_format", null), .. keys])
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -81,14 +81,14 @@ internal static class ImageAxes
 /// <summary>Keras random augmentation layers that keep the shape (flip, rotation, zoom, contrast, …): active only in training,
 /// no weights (the Keras 3 seed generator is state, not a weight).</summary>
 public sealed class AugmentationDeclaration(string className, params ConfigKey[] keys)
-    : LayerDeclaration(className, [.. keys, ConfigKey.Opt("seed", null)])
+    : WeightlessLayerDeclaration(className, [.. keys, ConfigKey.Opt("seed", null)])
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, "the shape is unchanged: a random augmentation applied only in training; nothing is learned")];
 }
 
 /// <summary>Keras 2 <c>RandomHeight</c>/<c>RandomWidth</c>: the image is resized by a random factor, so that axis becomes unknown.</summary>
-public sealed class RandomSideDeclaration(string className, bool height) : LayerDeclaration(className,
+public sealed class RandomSideDeclaration(string className, bool height) : WeightlessLayerDeclaration(className,
     ConfigKey.Req("factor"), ConfigKey.Opt("interpolation", "bilinear"), ConfigKey.Opt("seed", null))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
@@ -151,7 +151,7 @@ public sealed class DiscretizationDeclaration() : LayerDeclaration("Discretizati
 }
 
 /// <summary>Keras <c>CategoryEncoding</c>: integer categories to one-hot, multi-hot or count vectors of <c>num_tokens</c>; no weights.</summary>
-public sealed class CategoryEncodingDeclaration() : LayerDeclaration("CategoryEncoding",
+public sealed class CategoryEncodingDeclaration() : WeightlessLayerDeclaration("CategoryEncoding",
     ConfigKey.Req("num_tokens"), ConfigKey.Opt("output_mode", "multi_hot"), ConfigKey.Opt("sparse", false))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
@@ -164,7 +164,7 @@ public sealed class CategoryEncodingDeclaration() : LayerDeclaration("CategoryEn
 
 /// <summary>Keras <c>Hashing</c>: values hashed into <c>num_bins</c> bins; no weights. Keras 3 encodes the last axis in every
 /// non-int mode; Keras 2 one_hot adds an axis unless the last one is 1.</summary>
-public sealed class HashingDeclaration() : LayerDeclaration("Hashing",
+public sealed class HashingDeclaration() : WeightlessLayerDeclaration("Hashing",
     ConfigKey.Req("num_bins"), ConfigKey.Opt("mask_value", null), ConfigKey.Opt("salt", null), ConfigKey.Opt("output_mode", "int"),
     ConfigKey.Opt("sparse", false))
 {
@@ -183,7 +183,7 @@ public sealed class HashingDeclaration() : LayerDeclaration("Hashing",
 }
 
 /// <summary>Keras <c>HashedCrossing</c>: two categorical inputs crossed and hashed into <c>num_bins</c>; no weights.</summary>
-public sealed class HashedCrossingDeclaration() : LayerDeclaration("HashedCrossing",
+public sealed class HashedCrossingDeclaration() : WeightlessLayerDeclaration("HashedCrossing",
     ConfigKey.Req("num_bins"), ConfigKey.Opt("output_mode", "int"), ConfigKey.Opt("sparse", false))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
@@ -332,7 +332,7 @@ public sealed class STFTSpectrogramDeclaration() : LayerDeclaration("STFTSpectro
 }
 
 /// <summary>Keras 3 <c>MelSpectrogram</c>: audio (batch, samples) to (batch, mel bins, frames) with fixed transforms; no weights.</summary>
-public sealed class MelSpectrogramDeclaration() : LayerDeclaration("MelSpectrogram",
+public sealed class MelSpectrogramDeclaration() : WeightlessLayerDeclaration("MelSpectrogram",
     ConfigKey.Opt("fft_length", 2048), ConfigKey.Opt("sequence_stride", 512), ConfigKey.Opt("sequence_length", null),
     ConfigKey.Opt("window", "hann"), ConfigKey.Opt("sampling_rate", 16000), ConfigKey.Opt("num_mel_bins", 128))
 {

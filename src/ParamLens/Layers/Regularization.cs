@@ -6,7 +6,7 @@ namespace ParamLens.Layers;
 /// <summary>A layer that only perturbs values while training (dropout, noise) or adds a loss: same shape, no weights. Keras 3
 /// gives the random ones a seed generator, which is state but not a weight.</summary>
 public sealed class ShapePreservingRegularizer(string className, Func<LayerConfig, string> what, int? inputRank, params ConfigKey[] keys)
-    : LayerDeclaration(className, keys)
+    : WeightlessLayerDeclaration(className, keys)
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {

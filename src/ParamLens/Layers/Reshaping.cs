@@ -5,7 +5,7 @@ using static ParamLens.Layers.SpatialArithmetic;
 namespace ParamLens.Layers;
 
 /// <summary>Keras <c>Flatten</c>: all non-batch axes become one; no weights.</summary>
-public sealed class FlattenDeclaration() : LayerDeclaration("Flatten", ConfigKey.Opt("data_format", null))
+public sealed class FlattenDeclaration() : WeightlessLayerDeclaration("Flatten", ConfigKey.Opt("data_format", null))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -20,7 +20,7 @@ public sealed class FlattenDeclaration() : LayerDeclaration("Flatten", ConfigKey
 }
 
 /// <summary>Keras <c>Reshape</c>: the non-batch axes take <c>target_shape</c>, one -1 inferred; no weights.</summary>
-public sealed class ReshapeDeclaration() : LayerDeclaration("Reshape", ConfigKey.Req("target_shape"))
+public sealed class ReshapeDeclaration() : WeightlessLayerDeclaration("Reshape", ConfigKey.Req("target_shape"))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -81,7 +81,7 @@ internal static class AxisPairs
 }
 
 /// <summary>Keras <c>ZeroPadding1D/2D/3D</c>: zeros added before and after each spatial axis; no weights.</summary>
-public sealed class ZeroPaddingDeclaration(int rank) : LayerDeclaration($"ZeroPadding{rank}D",
+public sealed class ZeroPaddingDeclaration(int rank) : WeightlessLayerDeclaration($"ZeroPadding{rank}D",
     ConfigKey.Opt("padding", rank == 3 ? Json.Ints(1, 1, 1) : rank == 2 ? Json.Ints(1, 1) : 1), ConfigKey.Opt("data_format", null))
 {
     public int Rank { get; } = rank;
@@ -106,7 +106,7 @@ public sealed class ZeroPaddingDeclaration(int rank) : LayerDeclaration($"ZeroPa
 }
 
 /// <summary>Keras <c>Cropping1D/2D/3D</c>: values removed before and after each spatial axis; no weights.</summary>
-public sealed class CroppingDeclaration(int rank) : LayerDeclaration($"Cropping{rank}D",
+public sealed class CroppingDeclaration(int rank) : WeightlessLayerDeclaration($"Cropping{rank}D",
     ConfigKey.Opt("cropping", rank == 2 ? new JsonArray(Json.Ints(0, 0), Json.Ints(0, 0)) : rank == 3
         ? new JsonArray(Json.Ints(1, 1), Json.Ints(1, 1), Json.Ints(1, 1)) : Json.Ints(1, 1)),
     ConfigKey.Opt("data_format", null))
@@ -133,7 +133,7 @@ public sealed class CroppingDeclaration(int rank) : LayerDeclaration($"Cropping{
 }
 
 /// <summary>Keras <c>UpSampling1D/2D/3D</c>: each value repeated <c>size</c> times along each spatial axis; no weights.</summary>
-public sealed class UpSamplingDeclaration(int rank) : LayerDeclaration($"UpSampling{rank}D",
+public sealed class UpSamplingDeclaration(int rank) : WeightlessLayerDeclaration($"UpSampling{rank}D",
     ConfigKey.Opt("size", rank == 1 ? 2 : rank == 2 ? Json.Ints(2, 2) : Json.Ints(2, 2, 2)), ConfigKey.Opt("data_format", null),
     ConfigKey.Opt("interpolation", "nearest"))
 {
@@ -158,7 +158,7 @@ public sealed class UpSamplingDeclaration(int rank) : LayerDeclaration($"UpSampl
 }
 
 /// <summary>Keras <c>Permute</c>: the non-batch axes reordered by <c>dims</c> (1-based); no weights.</summary>
-public sealed class PermuteDeclaration() : LayerDeclaration("Permute", ConfigKey.Req("dims"))
+public sealed class PermuteDeclaration() : WeightlessLayerDeclaration("Permute", ConfigKey.Req("dims"))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -173,7 +173,7 @@ public sealed class PermuteDeclaration() : LayerDeclaration("Permute", ConfigKey
 }
 
 /// <summary>Keras <c>RepeatVector</c>: <c>(batch, features)</c> repeated <c>n</c> times to <c>(batch, n, features)</c>; no weights.</summary>
-public sealed class RepeatVectorDeclaration() : LayerDeclaration("RepeatVector", ConfigKey.Req("n"))
+public sealed class RepeatVectorDeclaration() : WeightlessLayerDeclaration("RepeatVector", ConfigKey.Req("n"))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {

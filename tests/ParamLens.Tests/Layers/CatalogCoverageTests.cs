@@ -37,4 +37,27 @@ public class CatalogCoverageTests
         Assert.IsNotType<UnknownLayerDeclaration>(declaration);
         Assert.Equal(className, declaration.ClassName);
     }
+
+    /// <summary>The catalog is registered by hand (a native build cannot search types): every family in the assembly is in it.</summary>
+    [Fact]
+    public void EveryFamilyIsRegistered()
+    {
+        var registered = LayerCatalog.All.Select(d => d.GetType().Assembly).Distinct().Single();
+        var families = registered.GetTypes().Where(t => t.IsSubclassOf(typeof(LayerFamily)) && !t.IsAbstract);
+        foreach (var family in families)
+            foreach (var declaration in ((LayerFamily)Activator.CreateInstance(family)!).Declarations())
+                Assert.True(LayerCatalog.Find(declaration.ClassName) is not null, $"{family.Name} is not registered in LayerCatalog");
+    }
+
+    /// <summary>A class says it is weightless exactly when it declares no weights (its count is then exact on unknown input).</summary>
+    [Fact]
+    public void WeightlessExactlyWhenNoWeightsAreDeclared()
+    {
+        foreach (var declaration in LayerCatalog.All)
+        {
+            var declaresWeights = declaration.GetType().GetMethod(nameof(LayerDeclaration.Weights))!.DeclaringType
+                is { } owner && owner != typeof(LayerDeclaration) && owner != typeof(WeightlessLayerDeclaration);
+            Assert.True(declaration.IsWeightless != declaresWeights, $"{declaration.ClassName}: IsWeightless is {declaration.IsWeightless}");
+        }
+    }
 }
