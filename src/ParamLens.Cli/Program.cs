@@ -43,34 +43,29 @@ public static class Cli
             var version = ParseVersion(parse.GetValue(kerasVersion));
             var source = parse.GetValue(model)!;
             var (pythonLimits, readerLimits) = limits.From(parse);
-            return WithInput(source, readerLimits, path =>
+            var (fileOptions, programOptions) = SummaryOptionsFrom(parse, style, lineLength, columns, expandNested, showTrainable, layerRange, version);
+            var document = Read(source, version, parse.GetValue(weights), readerLimits, python.From(parse, programOptions, pythonLimits), stderr);
+            if (document.Printed is { } printed)
             {
-                if (PrintedSummaryInput.TryRead(path) is { } printed)
-                {
-                    if (parse.GetValue(summaryFormat) != "json") throw new UsageException("the input is already a printed summary: use --format json, or 'paramlens explain'");
-                    stdout.Write(PrintedExplanationRenderer.Json([printed]));
-                    return Ok;
-                }
-                var options = SummaryOptionsFrom(parse, style, lineLength, columns, expandNested, showTrainable, layerRange, version);
-                var run = python.Run(parse, path, source, version, options, pythonLimits, stderr);
-                var models = run?.Models ?? LoadNotingDisagreements(path, source, version, parse.GetValue(weights), readerLimits, stderr);
-                if (parse.GetValue(summaryFormat) == "json")
-                {
-                    stdout.Write(JsonReport.Render(models.Select(m => Explanation.Of(ModelAccount.Of(m))).ToArray()));
-                    return Ok;
-                }
-                if (run is { PrintedSummaries: true })
-                {
-                    stdout.Write(run.Printed); // the summaries the code printed, as Keras prints them, among its own output
-                    return Ok;
-                }
-                foreach (var m in models)
-                {
-                    var account = ModelAccount.Of(m);
-                    stdout.Write(options.Style == SummaryStyle.Keras2 ? Keras2Summary.Render(account, options) : Keras3Summary.Render(account, options));
-                }
+                if (parse.GetValue(summaryFormat) != "json") throw new UsageException("the input is already a printed summary: use --format json, or 'paramlens explain'");
+                stdout.Write(PrintedExplanationRenderer.Json([printed]));
                 return Ok;
-            });
+            }
+            var accounts = Accounts(document, source, stderr);
+            if (parse.GetValue(summaryFormat) == "json")
+            {
+                stdout.Write(JsonReport.Render(accounts.Select(Explanation.Of).ToArray()));
+                return Ok;
+            }
+            if (document.Program is { Summaries.Count: > 0 } run && parse.GetValue(python.ModelName) is null)
+            {
+                stdout.Write(run.Printed); // the summaries the code printed, as Keras prints them, among its own output
+                return Ok;
+            }
+            var options = document.Program is null ? fileOptions : programOptions;
+            foreach (var account in accounts)
+                stdout.Write(options.Style == SummaryStyle.Keras2 ? Keras2Summary.Render(account, options) : Keras3Summary.Render(account, options));
+            return Ok;
         }));
 
         var layer = new Option<string?>("--layer") { Description = "Explain only this layer" };
@@ -85,32 +80,29 @@ public static class Cli
         {
             var source = parse.GetValue(model)!;
             var (pythonLimits, readerLimits) = limits.From(parse);
-            return WithInput(source, readerLimits, path =>
+            var version = ParseVersion(parse.GetValue(kerasVersion));
+            var document = Read(source, version, parse.GetValue(weights), readerLimits,
+                python.From(parse, new SummaryOptions { KerasVersion = version }, pythonLimits), stderr);
+            if (document.Printed is { } printed)
             {
-                if (PrintedSummaryInput.TryRead(path) is { } printed)
-                {
-                    stdout.Write(PrintedExplanationRenderer.Render(printed, parse.GetValue(explainFormat)!, parse.GetValue(layer)));
-                    return Ok;
-                }
-                var version = ParseVersion(parse.GetValue(kerasVersion));
-                var models = python.Run(parse, path, source, version, new SummaryOptions { KerasVersion = version }, pythonLimits, TextWriter.Null)?.Models
-                    ?? LoadNotingDisagreements(path, source, version, parse.GetValue(weights), readerLimits, stderr);
-                var explanations = models.Select(m => Explanation.Of(ModelAccount.Of(m))).ToArray();
-                var only = parse.GetValue(layer);
-                switch (parse.GetValue(explainFormat))
-                {
-                    case "json":
-                        stdout.Write(JsonReport.Render(explanations));
-                        break;
-                    case "markdown":
-                        foreach (var e in explanations) stdout.Write(MarkdownExplanation.Render(e, only));
-                        break;
-                    default:
-                        foreach (var e in explanations) stdout.Write(TextExplanation.Render(e, only));
-                        break;
-                }
+                stdout.Write(PrintedExplanationRenderer.Render(printed, parse.GetValue(explainFormat)!, parse.GetValue(layer)));
                 return Ok;
-            });
+            }
+            var explanations = Accounts(document, source, stderr).Select(Explanation.Of).ToArray();
+            var only = parse.GetValue(layer);
+            switch (parse.GetValue(explainFormat))
+            {
+                case "json":
+                    stdout.Write(JsonReport.Render(explanations));
+                    break;
+                case "markdown":
+                    foreach (var e in explanations) stdout.Write(MarkdownExplanation.Render(e, only));
+                    break;
+                default:
+                    foreach (var e in explanations) stdout.Write(TextExplanation.Render(e, only));
+                    break;
+            }
+            return Ok;
         }));
 
         var verify = new Command("verify", "Check the weights derived from the config against the weights the file stores; exit 0 when all agree, 1 otherwise")
@@ -179,34 +171,38 @@ public static class Cli
         }
     }
 
-    /// <summary>Standard input is copied to a temporary file once, so every reader (and the printed-summary check) can use it.</summary>
-    private static int WithInput(string source, ReaderLimits limits, Func<string, int> run) =>
-        source == "-" ? ModelSource.WithStandardInput(run, limits) : run(source);
-
-    /// <summary>Load a model; when its file stores weights that disagree with the config, or some of its shapes or counts
-    /// could not be derived, say so in one line each on stderr.</summary>
-    private static IReadOnlyList<Model> LoadNotingDisagreements(string path, string source, KerasVersion? version, string? weightsPath,
-        ReaderLimits limits, TextWriter stderr)
+    /// <summary>Reads the input through the library's one entry point and prints its notes on stderr.</summary>
+    private static ModelDocument Read(string source, KerasVersion? version, string? weightsPath, ReaderLimits limits, PythonRunOptions program,
+        TextWriter stderr)
     {
-        var file = ModelSource.Open(path, new ModelSource.Options { VersionOverride = version, WeightsPath = weightsPath, Limits = limits });
-        if (Explanation.UnknownsOf(ModelAccount.Of(file.Model)) is { } unknown)
-            stderr.WriteLine($"paramlens: note: {source}: {unknown.OneLine}");
-        if (file.Stored is { } stored && WeightVerification.Of(file.Model, stored) is { Agrees: false } verification)
-            stderr.WriteLine($"paramlens: note: {source}: {verification.Verdict}");
-        return [file.Model];
+        var document = ModelSource.Open(source, new ModelSource.Options { VersionOverride = version, WeightsPath = weightsPath, Limits = limits, Program = program });
+        foreach (var note in document.Notes) stderr.WriteLine($"paramlens: note: {note}");
+        return document;
     }
 
-    /// <summary>The summary settings from the command line. With Python source and no explicit --style, the style follows
-    /// the emulated Keras version (a Keras 2 run prints the Keras 2 table).</summary>
-    private static SummaryOptions SummaryOptionsFrom(ParseResult parse, Option<string> style, Option<int?> lineLength, Option<int?> columns,
-        Option<bool> expandNested, Option<bool> showTrainable, Option<string[]> layerRange, KerasVersion? version)
+    /// <summary>The accounts of the models read, computed once; for a model file, a line each on stderr when its stored
+    /// weights disagree with the config, or some of its shapes or counts could not be derived.</summary>
+    private static IReadOnlyList<ModelAccount> Accounts(ModelDocument document, string source, TextWriter stderr)
+    {
+        var accounts = document.Models.Select(ModelAccount.Of).ToArray();
+        if (document.Program is not null) return accounts;
+        if (Explanation.UnknownsOf(accounts[0]) is { } unknown)
+            stderr.WriteLine($"paramlens: note: {source}: {unknown.OneLine}");
+        if (document.Stored is { } stored && WeightVerification.Of(document.Model, stored) is { Agrees: false } verification)
+            stderr.WriteLine($"paramlens: note: {source}: {verification.Verdict}");
+        return accounts;
+    }
+
+    /// <summary>The summary settings from the command line: for a model file, and for Python source, whose table follows
+    /// the emulated Keras version when no --style is given (a Keras 2 run prints the Keras 2 table).</summary>
+    private static (SummaryOptions File, SummaryOptions Program) SummaryOptionsFrom(ParseResult parse, Option<string> style, Option<int?> lineLength,
+        Option<int?> columns, Option<bool> expandNested, Option<bool> showTrainable, Option<string[]> layerRange, KerasVersion? version)
     {
         var range = parse.GetValue(layerRange);
         var styleGiven = parse.GetResult(style) is { Implicit: false };
-        var keras2 = styleGiven ? parse.GetValue(style) == "keras2" : version is { IsKeras3: false } && PythonOptions.IsPython(parse.GetValue<string>("model"));
-        return new SummaryOptions
+        var options = new SummaryOptions
         {
-            Style = keras2 ? SummaryStyle.Keras2 : SummaryStyle.Keras3,
+            Style = styleGiven && parse.GetValue(style) == "keras2" ? SummaryStyle.Keras2 : SummaryStyle.Keras3,
             LineLength = parse.GetValue(lineLength),
             TerminalColumns = parse.GetValue(columns) ?? TerminalColumns(),
             ExpandNested = parse.GetValue(expandNested),
@@ -214,6 +210,7 @@ public static class Cli
             LayerRange = range is { Length: 2 } ? (range[0], range[1]) : null,
             KerasVersion = version,
         };
+        return (options, styleGiven || version is not { IsKeras3: false } ? options : options with { Style = SummaryStyle.Keras2 });
     }
 
     private static KerasVersion? ParseVersion(string? text)

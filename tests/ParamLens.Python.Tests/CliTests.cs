@@ -193,4 +193,39 @@ public sealed class CliTests : IDisposable
         Assert.Equal(1, code2);
         Assert.Contains("missing required argument: 'input_shape'", err2);
     }
+
+    /// <summary>A notebook's code cells run as one program; its summaries come out as Keras printed them, and its
+    /// markdown, magics and shell lines do nothing. Dense(2) on 4 inputs: 4·2 + 2 = 10 parameters.</summary>
+    [Fact]
+    public void A_notebook_prints_the_summaries_its_cells_print()
+    {
+        static JsonObject Cell(string type, string source) => new() { ["cell_type"] = type, ["metadata"] = new JsonObject(), ["source"] = source };
+        var notebook = new JsonObject
+        {
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 2,
+            ["metadata"] = new JsonObject(),
+            ["cells"] = new JsonArray(
+                Cell("markdown", "A model"),
+                Cell("code", "%matplotlib inline\n!pip install keras\nimport keras"),
+                Cell("code", "model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)], name='tiny')\nmodel.summary()")),
+        };
+        var (code, output, error) = Run("summary", Write("tiny.ipynb", notebook.ToJsonString()));
+        Assert.Equal(0, code);
+        Assert.Contains("Model: \"tiny\"", output);
+        Assert.Contains("Total params: 10 (40.00 B)", output);
+        Assert.Equal("", error); // notebook magics are expected: no note
+        var (explainCode, explained, _) = Run("explain", Write("tiny2.ipynb", notebook.ToJsonString()));
+        Assert.Equal(0, explainCode);
+        Assert.Contains("4 · 2 = 8", explained);
+    }
+
+    [Fact]
+    public void Ipython_lines_in_a_python_file_are_noted()
+    {
+        var (code, _, error) = Run("summary", Write("pasted.py", "%matplotlib inline\nimport keras\nmodel = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2)])\n"));
+        Assert.Equal(0, code);
+        Assert.Contains("paramlens: note: ", error);
+        Assert.Contains("1 IPython line (shell commands, magics, help) did nothing here: %matplotlib inline", error);
+    }
 }

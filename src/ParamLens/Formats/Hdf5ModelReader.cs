@@ -10,12 +10,19 @@ namespace ParamLens.Formats;
 /// files given beside a config: Keras 2 <c>save_weights</c> files (root <c>layer_names</c>) and Keras 3
 /// <c>.weights.h5</c> files (<c>layers/…/vars</c>).
 /// </summary>
-internal static class Hdf5ModelReader
+internal sealed class Hdf5ModelReader : IModelReader
 {
     public const string LegacyFormat = "legacy Keras HDF5 (model.save to .h5)";
+    public static ReadOnlySpan<byte> Signature => [0x89, (byte)'H', (byte)'D', (byte)'F', 0x0D, 0x0A, 0x1A, 0x0A];
+
+    public string Name => "legacy Keras HDF5 file of model.save (Keras 1, 2 and 3)";
+
+    public bool Recognises(ModelInput input) => input.Path is not null && !input.IsDirectory && input.StartsWith(Signature);
+
+    public ModelDocument Read(ModelInput input, ModelSource.Options options) => ReadModel(input.Path!, options);
 
     /// <summary>A full model from a legacy HDF5 file; anything else gets an error saying what the file is.</summary>
-    public static ModelFile ReadModel(string path, ModelSource.Options options)
+    public static ModelDocument ReadModel(string path, ModelSource.Options options)
     {
         using var h5 = Hdf5Metadata.Open(path, options.Limits);
         var root = h5.Root;
@@ -25,9 +32,9 @@ internal static class Hdf5ModelReader
             ?? throw new ModelException("the model_config attribute is not a JSON object");
         var writtenBy = KerasJsonReader.VersionOf(h5.StringAttribute(root, "keras_version"));
         var model = KerasJsonReader.Read(config, options.VersionOverride, writtenBy, options.Limits);
-        if (!h5.HasLink(root, "model_weights")) return new ModelFile(model, null, LegacyFormat + ", without weights");
+        if (!h5.HasLink(root, "model_weights")) return ModelDocument.OfFile(model, null, LegacyFormat + ", without weights");
         var weights = LegacyWeights(h5, h5.Group(root, "model_weights"), model);
-        return new ModelFile(model, new StoredWeights("the model_weights group of the HDF5 file", weights), LegacyFormat);
+        return ModelDocument.OfFile(model, new StoredWeights("the model_weights group of the HDF5 file", weights), LegacyFormat);
     }
 
     /// <summary>The weights of an HDF5 weight file given beside a config, mapped to that config's layers.</summary>

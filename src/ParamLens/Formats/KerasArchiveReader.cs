@@ -9,12 +9,21 @@ namespace ParamLens.Formats;
 /// <c>metadata.json</c> (<c>keras_version</c>) and <c>model.weights.h5</c> (the weights, whose metadata only is read).
 /// Sizes are checked against <see cref="ReaderLimits"/> both as declared and as actually decompressed.
 /// </summary>
-internal static class KerasArchiveReader
+internal sealed class KerasArchiveReader : IModelReader
 {
     public const string Format = ".keras archive";
     private const long LargeMember = 1024 * 1024;
 
-    public static ModelFile Read(string path, ModelSource.Options options)
+    public string Name => "Keras 3 .keras archive (also tf.keras 2.12–2.15), zipped or unzipped";
+
+    public bool Recognises(ModelInput input) =>
+        input.IsDirectory ? File.Exists(Path.Combine(input.Path!, "config.json"))
+        : input.Path is not null && (input.StartsWith("PK\x03\x04"u8) || input.StartsWith("PK\x05\x06"u8));
+
+    public ModelDocument Read(ModelInput input, ModelSource.Options options) =>
+        input.IsDirectory ? ReadDirectory(input.Path!, options) : Read(input.Path!, options);
+
+    public static ModelDocument Read(string path, ModelSource.Options options)
     {
         var limits = options.Limits;
         using var stream = File.OpenRead(path);
@@ -30,12 +39,12 @@ internal static class KerasArchiveReader
         var model = ReadConfig(ReadText(config, limits), metadata is null ? null : ReadText(metadata, limits), options);
 
         if (Find(entries, "model.weights.h5") is not { } weightsEntry)
-            return new ModelFile(model, null, WithoutWeights(Find(entries, "model.weights.npz") is not null));
+            return ModelDocument.OfFile(model, null, WithoutWeights(Find(entries, "model.weights.npz") is not null));
         var temp = Path.Combine(Path.GetTempPath(), "paramlens-" + Guid.NewGuid().ToString("N") + ".weights.h5");
         try
         {
             Extract(weightsEntry, temp, limits);
-            return new ModelFile(model, new StoredWeights("model.weights.h5 in the archive", ReadWeights(temp, model, limits)), Format);
+            return ModelDocument.OfFile(model, new StoredWeights("model.weights.h5 in the archive", ReadWeights(temp, model, limits)), Format);
         }
         finally
         {
@@ -44,7 +53,7 @@ internal static class KerasArchiveReader
     }
 
     /// <summary>The unzipped form Keras writes with <c>zipped=False</c>: a directory holding the same three files.</summary>
-    public static ModelFile ReadDirectory(string directory, ModelSource.Options options)
+    public static ModelDocument ReadDirectory(string directory, ModelSource.Options options)
     {
         var limits = options.Limits;
         string? Text(string name)
@@ -58,10 +67,10 @@ internal static class KerasArchiveReader
         var model = ReadConfig(Text("config.json")!, Text("metadata.json"), options);
         var weightsPath = Path.Combine(directory, "model.weights.h5");
         if (!File.Exists(weightsPath))
-            return new ModelFile(model, null, WithoutWeights(File.Exists(Path.Combine(directory, "model.weights.npz"))));
+            return ModelDocument.OfFile(model, null, WithoutWeights(File.Exists(Path.Combine(directory, "model.weights.npz"))));
         if (new FileInfo(weightsPath).Length > limits.MaxFileBytes)
             throw new ModelException($"model.weights.h5 is larger than the {limits.MaxFileBytes:N0} bytes accepted");
-        return new ModelFile(model, new StoredWeights("model.weights.h5 in the directory", ReadWeights(weightsPath, model, limits)), Format + " (unzipped)");
+        return ModelDocument.OfFile(model, new StoredWeights("model.weights.h5 in the directory", ReadWeights(weightsPath, model, limits)), Format + " (unzipped)");
     }
 
     private static Graph.Model ReadConfig(string configText, string? metadataText, ModelSource.Options options)

@@ -36,7 +36,3 @@ public sealed record StoredWeights(string Source, IReadOnlyList<StoredWeight> We
 {
     public long TotalCount => Checked.Sum(Weights.Select(w => w.Count));
 }
-
-/// <summary>A model read from a file, with the weights the file stores (null when it stores none, as a bare config).</summary>
-/// <param name="Format">The format recognised from the content, in words.</param>
-public sealed record ModelFile(Graph.Model Model, StoredWeights? Stored, string Format);

@@ -8,11 +8,18 @@ namespace ParamLens.Formats;
 /// <c>model_config</c> when converted from Keras, the topology itself when saved by TF.js), and the names, shapes and
 /// dtypes in <c>weightsManifest</c>. The shard files are never opened.
 /// </summary>
-internal static class TfjsModelReader
+internal sealed class TfjsModelReader : IModelReader
 {
     public const string Format = "TensorFlow.js layers model (model.json)";
 
-    public static ModelFile Read(JsonObject root, ModelSource.Options options)
+    public string Name => Format;
+
+    public bool Recognises(ModelInput input) =>
+        !input.HasExtension(".py") && input.LooksLikeJson && input.Json is JsonObject root && root.ContainsKey("modelTopology");
+
+    public ModelDocument Read(ModelInput input, ModelSource.Options options) => Read((JsonObject)input.Json!, options);
+
+    public static ModelDocument Read(JsonObject root, ModelSource.Options options)
     {
         var topology = root["modelTopology"] as JsonObject ?? throw new ModelException("'modelTopology' is not an object");
         var config = topology["model_config"] as JsonObject ?? topology;
@@ -21,8 +28,8 @@ internal static class TfjsModelReader
         var writtenBy = KerasJsonReader.VersionOf(Str(topology["keras_version"]))
             ?? KerasJsonReader.VersionOf(Str(root["generatedBy"]) is { } by && by.StartsWith("keras v", StringComparison.Ordinal) ? by["keras v".Length..] : null);
         var model = KerasJsonReader.Read(config, options.VersionOverride, writtenBy, options.Limits);
-        if (root["weightsManifest"] is not JsonArray manifest) return new ModelFile(model, null, Format + ", without weightsManifest");
-        return new ModelFile(model, new StoredWeights("the weightsManifest of model.json", Weights(manifest, model)), Format);
+        if (root["weightsManifest"] is not JsonArray manifest) return ModelDocument.OfFile(model, null, Format + ", without weightsManifest");
+        return ModelDocument.OfFile(model, new StoredWeights("the weightsManifest of model.json", Weights(manifest, model)), Format);
     }
 
     private static List<StoredWeight> Weights(JsonArray manifest, Model model)

@@ -14,7 +14,7 @@ namespace ParamLens.Formats;
 /// </summary>
 internal static class UnknownLayerWeights
 {
-    public static void Adopt(ModelFile file)
+    public static void Adopt(ModelDocument file)
     {
         if (file.Stored is not { } stored) return;
         Walk(file.Model, []);

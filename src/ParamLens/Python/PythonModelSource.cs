@@ -1,4 +1,5 @@
 using System.Text;
+using ParamLens.Formats;
 using ParamLens.Graph;
 using ParamLens.Python.Keras;
 using ParamLens.Rendering;
@@ -19,9 +20,11 @@ public sealed record PythonRunOptions
     /// printer of the emulated version (a Keras 2 process prints the Keras 2 table).</summary>
     public SummaryOptions? Summary { get; init; }
     public Limits Limits { get; init; } = new();
-    /// <summary>After the script: call this global function of it (<c>--model NAME</c>) with these arguments, written as
-    /// Python (<c>--args "(32, 32, 3), num_classes=10"</c>); its result is the model reported.</summary>
-    public (string Function, string Arguments)? Call { get; init; }
+    /// <summary>Report only this model (<c>--model NAME</c>): a variable, a Keras model name, or a function of the script,
+    /// which is called after the script with <see cref="CallArguments"/> (its result is the model reported).</summary>
+    public string? ModelName { get; init; }
+    /// <summary>The arguments for the <see cref="ModelName"/> function, written as Python (<c>"(32, 32, 3), num_classes=10"</c>).</summary>
+    public string? CallArguments { get; init; }
 }
 
 /// <summary>What running a Python file produced.</summary>
@@ -43,7 +46,7 @@ public sealed class PythonRun
     public IReadOnlyList<Model> Reported =>
         Summaries.Count > 0 ? Summaries.Select(s => s.Model).Distinct().ToList() : TopLevelModels;
 
-    /// <summary>The model the function named by <see cref="PythonRunOptions.Call"/> returned.</summary>
+    /// <summary>The model the function named by <see cref="PythonRunOptions.ModelName"/> returned.</summary>
     public Model? CallResult { get; init; }
 
     /// <summary>The model a variable, a called function or a Keras model name designates.</summary>
@@ -60,36 +63,38 @@ public static class PythonModelSource
     /// <summary>Host stack for the interpreter thread: deep enough for the call-depth limit with room to spare.</summary>
     private const int StackBytes = 512 * 1024 * 1024;
 
-    /// <summary>Python source, judged by name (<c>.py</c>) or content: text that is not JSON and parses as Python.</summary>
-    public static bool LooksLikePython(string? fileName, byte[] content)
+    /// <summary>Runs a program's source and gives the models to report, with notes: the run stopped early (the models
+    /// built before that point are used), IPython lines did nothing.</summary>
+    internal static ModelDocument Document(string source, string file, string? folder, ModelSource.Options options, string format, List<string> notes)
     {
-        if (fileName is not null && fileName.EndsWith(".py", StringComparison.OrdinalIgnoreCase)) return true;
-        if (content.Length == 0 || content.AsSpan().IndexOf((byte)0) >= 0) return false;
-        var text = Encoding.UTF8.GetString(content).TrimStart('\uFEFF');
-        if (text.TrimStart().StartsWith('{') || text.TrimStart().StartsWith('[')) return false;
-        try
+        var program = options.Program with { Version = options.VersionOverride ?? options.Program.Version };
+        var name = program.ModelName;
+        var call = name is not null && (program.CallArguments is not null || DefinesFunction(source, name)) ? (name, program.CallArguments ?? "") : ((string, string)?)null;
+        var run = Run(source, file, folder, program, call);
+        if (run.StoppedBy is { } stop)
         {
-            Parser.ParseModule(text, fileName ?? "<stdin>");
-            return true;
+            if (run.Models.Count == 0) throw stop;
+            notes.Add($"{file} stopped before its end:\n{stop.Message}");
+            notes.Add("using the model(s) built before that point");
         }
-        catch (PythonError) { return false; }
+        IReadOnlyList<Model> models = name is not null ? [run.Pick(name)] : run.Reported;
+        if (models.Count == 0) throw new ModelException("the code built no Keras model");
+        return new ModelDocument { Format = format, Models = models, Program = run, Notes = notes };
     }
 
-    public static PythonRun RunFile(string path, PythonRunOptions options)
-    {
-        var full = Path.GetFullPath(path);
-        return Run(File.ReadAllText(full), path, Path.GetDirectoryName(full), options);
-    }
+    /// <summary>Whether the script defines a top-level function of this name (then --model calls it).</summary>
+    private static bool DefinesFunction(string source, string name) =>
+        source.Split('\n').Any(line => line.StartsWith($"def {name}(", StringComparison.Ordinal));
 
     /// <summary>Runs <paramref name="source"/> as <c>__main__</c>; <paramref name="scriptDir"/> is where its own imports
     /// are found (none when null).</summary>
-    public static PythonRun Run(string source, string file, string? scriptDir, PythonRunOptions options)
+    public static PythonRun Run(string source, string file, string? scriptDir, PythonRunOptions options, (string Function, string Arguments)? call = null)
     {
         PythonRun? result = null;
         Exception? failure = null;
         var thread = new Thread(() =>
         {
-            try { result = RunHere(source, file, scriptDir, options); }
+            try { result = RunHere(source, file, scriptDir, options, call); }
             catch (Exception e) { failure = e; }
         }, StackBytes);
         thread.Start();
@@ -98,7 +103,7 @@ public static class PythonModelSource
         return result!;
     }
 
-    private static PythonRun RunHere(string source, string file, string? scriptDir, PythonRunOptions options)
+    private static PythonRun RunHere(string source, string file, string? scriptDir, PythonRunOptions options, (string Function, string Arguments)? call)
     {
         var printed = new StringWriter();
         var interpreter = new Interpreter(options.Limits, printed, options.SearchPaths) { ScriptDir = scriptDir };
@@ -119,7 +124,7 @@ public static class PythonModelSource
         }
         var globals = main?.Dict ?? [];
         Model? callResult = null;
-        if (options.Call is var (function, arguments) && stopped is null)
+        if (call is var (function, arguments) && stopped is null)
             callResult = CallFunction(interpreter, keras, globals, function, arguments);
         try { keras.BuildPendingSequentials(globals.Values); }
         catch (ModelException) when (stopped is not null) { } // the run already stopped with an error: that one is reported

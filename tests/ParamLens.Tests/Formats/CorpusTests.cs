@@ -37,7 +37,7 @@ public class CorpusTests
         (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(CorpusRoot, id, "expected.json")))!;
 
     /// <summary>Open a case's file (and its companion weights file).</summary>
-    private static ModelFile OpenCase(string id, JsonObject expected)
+    private static ModelDocument OpenCase(string id, JsonObject expected)
     {
         var dir = Path.Combine(CorpusRoot, id);
         var companion = expected["source"]?["companion_path"]?.GetValue<string>();

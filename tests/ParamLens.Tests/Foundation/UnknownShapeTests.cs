@@ -32,7 +32,7 @@ public class UnknownShapeTests
 
     /// <summary>The weights a file would store for <see cref="CustomBlockModel"/>: the block keeps a scale and a running
     /// mean of width 8, head a 5×4 kernel (the block's real output is 5 wide) and a bias, out a 4×2 kernel and a bias.</summary>
-    private static ModelFile WithStoredWeights(Model model)
+    private static ModelDocument WithStoredWeights(Model model)
     {
         var stored = new StoredWeights("test", [
             new StoredWeight(["block"], "block/scale:0", [8], "float32"),
@@ -42,7 +42,7 @@ public class UnknownShapeTests
             new StoredWeight(["out"], "out/kernel:0", [4, 2], "float32"),
             new StoredWeight(["out"], "out/bias:0", [2], "float32"),
         ]);
-        var file = new ModelFile(model, stored, "test");
+        var file = ModelDocument.OfFile(model, stored, "test");
         UnknownLayerWeights.Adopt(file);
         return file;
     }
@@ -116,7 +116,7 @@ public class UnknownShapeTests
             new StoredWeight(["head"], "head/kernel:0", [5, 4], "float32"),
             new StoredWeight(["head"], "head/bias:0", [4], "float32"),
         ]);
-        var file = new ModelFile(model, stored, "test");
+        var file = ModelDocument.OfFile(model, stored, "test");
         UnknownLayerWeights.Adopt(file);
         var account = ModelAccount.Of(model);
         Assert.Equal(5 * 4 + 4, Row(account, "head").Params);
@@ -346,7 +346,7 @@ public class UnknownShapeTests
         Assert.Equal("the weights of layer 'rnn' (RNN) could not be derived", account.UnknownTotalsReason);
 
         // A file that stores the cell's kernel (3 × 6) and recurrent kernel (6 × 6) gives the count: 18 + 36 = 54.
-        var file = new ModelFile(model, new StoredWeights("test", [
+        var file = ModelDocument.OfFile(model, new StoredWeights("test", [
             new StoredWeight(["rnn"], "rnn/minimal_cell/kernel:0", [3, 6], "float32"),
             new StoredWeight(["rnn"], "rnn/minimal_cell/recurrent_kernel:0", [6, 6], "float32"),
         ]), "test");
