@@ -45,26 +45,10 @@ public static class Cli
             var (pythonLimits, readerLimits) = limits.From(parse);
             var (fileOptions, programOptions) = SummaryOptionsFrom(parse, style, lineLength, columns, expandNested, showTrainable, layerRange, version);
             var document = Read(source, version, parse.GetValue(weights), readerLimits, python.From(parse, programOptions, pythonLimits), stderr);
-            if (document.Printed is { } printed)
-            {
-                if (parse.GetValue(summaryFormat) != "json") throw new UsageException("the input is already a printed summary: use --format json, or 'paramlens explain'");
-                stdout.Write(PrintedExplanationRenderer.Json([printed]));
-                return Ok;
-            }
-            var accounts = Accounts(document, source, stderr);
-            if (parse.GetValue(summaryFormat) == "json")
-            {
-                stdout.Write(JsonReport.Render(accounts.Select(Explanation.Of).ToArray()));
-                return Ok;
-            }
-            if (document.Program is { Summaries.Count: > 0 } run && parse.GetValue(python.ModelName) is null)
-            {
-                stdout.Write(run.Printed); // the summaries the code printed, as Keras prints them, among its own output
-                return Ok;
-            }
             var options = document.Program is null ? fileOptions : programOptions;
-            foreach (var account in accounts)
-                stdout.Write(options.Style == SummaryStyle.Keras2 ? Keras2Summary.Render(account, options) : Keras3Summary.Render(account, options));
+            var renderer = parse.GetValue(summaryFormat) == "json" ? Renderers.Json
+                : options.Style == SummaryStyle.Keras2 ? Renderers.Keras2Summary : Renderers.Keras3Summary;
+            renderer.Render(ReportOf(document, source, stderr, parse.GetValue(python.ModelName)), new RenderOptions { Summary = options }, stdout);
             return Ok;
         }));
 
@@ -83,25 +67,8 @@ public static class Cli
             var version = ParseVersion(parse.GetValue(kerasVersion));
             var document = Read(source, version, parse.GetValue(weights), readerLimits,
                 python.From(parse, new SummaryOptions { KerasVersion = version }, pythonLimits), stderr);
-            if (document.Printed is { } printed)
-            {
-                stdout.Write(PrintedExplanationRenderer.Render(printed, parse.GetValue(explainFormat)!, parse.GetValue(layer)));
-                return Ok;
-            }
-            var explanations = Accounts(document, source, stderr).Select(Explanation.Of).ToArray();
-            var only = parse.GetValue(layer);
-            switch (parse.GetValue(explainFormat))
-            {
-                case "json":
-                    stdout.Write(JsonReport.Render(explanations));
-                    break;
-                case "markdown":
-                    foreach (var e in explanations) stdout.Write(MarkdownExplanation.Render(e, only));
-                    break;
-                default:
-                    foreach (var e in explanations) stdout.Write(TextExplanation.Render(e, only));
-                    break;
-            }
+            var renderer = Renderers.All.Single(r => r.Name == parse.GetValue(explainFormat));
+            renderer.Render(ReportOf(document, source, stderr, parse.GetValue(python.ModelName)), new RenderOptions { OnlyLayer = parse.GetValue(layer) }, stdout);
             return Ok;
         }));
 
@@ -180,17 +147,20 @@ public static class Cli
         return document;
     }
 
-    /// <summary>The accounts of the models read, computed once; for a model file, a line each on stderr when its stored
-    /// weights disagree with the config, or some of its shapes or counts could not be derived.</summary>
-    private static IReadOnlyList<ModelAccount> Accounts(ModelDocument document, string source, TextWriter stderr)
+    /// <summary>What the renderers draw from, computed once: the models' accounts (or a printed summary's analysis, or what
+    /// a program printed when it printed its summaries). For a model file, a line each on stderr when its stored weights
+    /// disagree with the config, or some of its shapes or counts could not be derived.</summary>
+    private static Report ReportOf(ModelDocument document, string source, TextWriter stderr, string? onlyModel)
     {
-        var accounts = document.Models.Select(ModelAccount.Of).ToArray();
-        if (document.Program is not null) return accounts;
-        if (Explanation.UnknownsOf(accounts[0]) is { } unknown)
+        if (document.Printed is { } printed) return Report.Of(printed);
+        if (document.Program is { } run)
+            return Report.Of(document.Models, run.Summaries.Count > 0 && onlyModel is null ? run.Printed : null);
+        var report = Report.Of(document.Models);
+        if (Explanation.UnknownsOf(report.Accounts[0]) is { } unknown)
             stderr.WriteLine($"paramlens: note: {source}: {unknown.OneLine}");
         if (document.Stored is { } stored && WeightVerification.Of(document.Model, stored) is { Agrees: false } verification)
             stderr.WriteLine($"paramlens: note: {source}: {verification.Verdict}");
-        return accounts;
+        return report;
     }
 
     /// <summary>The summary settings from the command line: for a model file, and for Python source, whose table follows

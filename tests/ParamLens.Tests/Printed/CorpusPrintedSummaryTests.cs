@@ -1,3 +1,4 @@
+using ParamLens.Rendering;
 using ParamLens.Printed;
 
 namespace ParamLens.Tests.Printed;
@@ -50,7 +51,7 @@ public class CorpusPrintedSummaryTests
         Assert.Equal(total, a.Explanation.Layers.Sum(l => l.Params));
         Assert.Equal(nonTrainable, a.Explanation.Layers.Sum(l => l.NonTrainableParams));
         Assert.Equal(nonTrainable, a.Explanation.NonTrainableSources.Sum(s => s.Weight.Count));
-        Assert.Contains("Checks", PrintedExplanationRenderer.Text(a));
+        Assert.Contains("Checks", Renderers.Text.ToText(Report.Of(a)));
     }
 
     private static RowFinding Row(PrintedAnalysis a, string name) => a.AllRows.Single(r => r.Row.Name == name);

@@ -1,3 +1,4 @@
+using ParamLens.Rendering;
 using System.Text.Json.Nodes;
 using ParamLens.Printed;
 
@@ -81,19 +82,19 @@ public class FoundingTableTests
     public void Renders_text_markdown_and_json_in_the_explain_layout()
     {
         var a = PrintedAnalysis.Of(Table);
-        var text = PrintedExplanationRenderer.Text(a);
+        var text = Renderers.Text.ToText(Report.Of(a));
         Assert.Contains("inferred: (k·k·3 + 1)·32 = 4,736 ⇒ k = 7 (a 7×7 kernel)", text);
         Assert.Contains("total (7·7·3 + 1)·32 = 4,736", text);
         Assert.Contains("bn0.moving_mean 32 + bn0.moving_variance 32 = 64", text);
         Assert.Contains("4,736 + 128 + 32,769 = 37,633 total", text);
         Assert.Contains("✓ trainable + non-trainable = total: 37,569 + 64 = 37,633", text);
 
-        var md = PrintedExplanationRenderer.Markdown(a);
+        var md = Renderers.Markdown.ToText(Report.Of(a));
         Assert.Contains("## `conv0` (Conv2D) — 4,736 params", md);
         Assert.Contains("- inferred: (k·k·3 + 1)·32 = 4,736 ⇒ k = 7 (a 7×7 kernel)", md);
         Assert.Contains("## Checks", md);
 
-        var json = JsonNode.Parse(PrintedExplanationRenderer.Json([a]))!;
+        var json = JsonNode.Parse(Renderers.Json.ToText(Report.Of(a)))!;
         Assert.Equal(37633, json["total_params"]!.GetValue<long>());
         Assert.Equal(64, json["non_trainable_params"]!.GetValue<long>());
         var conv0 = json["layers"]!.AsArray().Single(l => l!["name"]!.GetValue<string>() == "conv0")!;

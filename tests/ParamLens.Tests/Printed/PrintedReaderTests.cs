@@ -1,3 +1,4 @@
+using ParamLens.Rendering;
 using ParamLens.Printed;
 
 namespace ParamLens.Tests.Printed;
@@ -42,7 +43,7 @@ public class PrintedReaderTests
         Assert.Equal(80 + 16, a.Explanation.NonTrainableSources.Sum(s => s.Weight.Count));
         Assert.Equal(80, a.Explanation.Layers.Single(l => l.Name == "conv").NonTrainableParams);
         Assert.Equal("k = 3 (a 3×3 kernel) on Cin = 1 input channel", Assert.Single(a.Rows[0].Inference.Solutions, s => s.Conclusion.StartsWith("k = 3")).Conclusion);
-        Assert.Contains("\"optimizer_params\": 108214", PrintedExplanationRenderer.Json([a]));
+        Assert.Contains("\"optimizer_params\": 108214", Renderers.Json.ToText(Report.Of(a)));
     }
 
     /// <summary>Reference §5B (Keras ≤2.6): the second input of concatenate on a line of its own.</summary>
@@ -94,7 +95,7 @@ public class PrintedReaderTests
         Assert.Equal("no kernel reproduces 4,737 with 32 filters on 3 input channels and the printed shapes: (4,737 − 32) / (3·32) or 4,737 / (3·32) must be a whole kernel size",
             conv0.Inference.Problem);
         Assert.Contains(a.Checks, c => c.Passed == false && c.Text.StartsWith("inconsistent rows: conv0:"));
-        Assert.Contains("inconsistent: no kernel reproduces 4,737", PrintedExplanationRenderer.Text(a));
+        Assert.Contains("inconsistent: no kernel reproduces 4,737", Renderers.Text.ToText(Report.Of(a)));
     }
 
     [Fact]
