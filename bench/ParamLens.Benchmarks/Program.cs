@@ -1,8 +1,9 @@
+using ParamLens.Layers;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Running;
 using ParamLens.Accounting;
 using ParamLens.Building;
-using ParamLens.Formats;
+using ParamLens.Inputs;
 using ParamLens.Graph;
 using ParamLens.Rendering;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using ParamLens.Formats;
+using ParamLens.Inputs;
 using ParamLens.Python;
 using ParamLens.Rendering;
 

@@ -1,7 +1,8 @@
+using ParamLens.Layers;
 using System.CommandLine;
 using ParamLens;
 using ParamLens.Accounting;
-using ParamLens.Formats;
+using ParamLens.Inputs;
 using ParamLens.Graph;
 using ParamLens.Printed;
 using ParamLens.Python;

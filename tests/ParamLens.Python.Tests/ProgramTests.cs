@@ -199,11 +199,11 @@ public class LayerArgumentTests
     public void Positional_Order_Follows_The_Keras_Version()
     {
         // Keras 3: Conv2D(filters, kernel_size, strides, padding, data_format, dilation_rate, groups, activation, …)
-        Assert.Equal("groups", Keras.LayerArguments.For("Conv2D", Graph.KerasVersion.Keras3)[6]);
+        Assert.Equal("groups", Keras.LayerArguments.For("Conv2D", ParamLens.Layers.KerasVersion.Keras3)[6]);
         // Keras 2.2.4: no groups, so the seventh is activation
-        Assert.Equal("activation", Keras.LayerArguments.For("Conv2D", Graph.KerasVersion.Parse("2.2.4"))[6]);
+        Assert.Equal("activation", Keras.LayerArguments.For("Conv2D", ParamLens.Layers.KerasVersion.Parse("2.2.4"))[6]);
         // Keras 2 Conv2DTranspose has output_padding after padding; Keras 3 does not
-        Assert.Equal("output_padding", Keras.LayerArguments.For("Conv2DTranspose", Graph.KerasVersion.Keras2)[4]);
-        Assert.Equal("data_format", Keras.LayerArguments.For("Conv2DTranspose", Graph.KerasVersion.Keras3)[4]);
+        Assert.Equal("output_padding", Keras.LayerArguments.For("Conv2DTranspose", ParamLens.Layers.KerasVersion.Keras2)[4]);
+        Assert.Equal("data_format", Keras.LayerArguments.For("Conv2DTranspose", ParamLens.Layers.KerasVersion.Keras3)[4]);
     }
 }

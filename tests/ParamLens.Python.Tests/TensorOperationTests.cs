@@ -1,3 +1,4 @@
+using ParamLens.Layers;
 using ParamLens.Graph;
 
 namespace ParamLens.Python.Tests;

@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using ParamLens.Graph;
 using ParamLens.Layers;
 using ParamLens.Shapes;
@@ -12,7 +11,7 @@ namespace ParamLens.Building;
 /// Builds models the Keras way: <c>Input</c>, layers called on tensors, <c>Model</c>, <c>Sequential</c>. Like a Keras
 /// process, a session hands out automatic names (<c>dense</c>, <c>dense_1</c>, …) by the rules of its Keras version.
 /// </summary>
-public sealed partial class KerasSession(KerasVersion? version = null)
+public sealed class KerasSession(KerasVersion? version = null)
 {
     private readonly Dictionary<string, int> _uses = [];
 
@@ -72,7 +71,7 @@ public sealed partial class KerasSession(KerasVersion? version = null)
 
     private string AutoName(string className)
     {
-        var baseName = SnakeCase(className);
+        var baseName = KerasNaming.SnakeCase(className);
         return Version.IsStandalone ? UniqueOneBased(baseName) : Unique(baseName);
     }
 
@@ -92,18 +91,6 @@ public sealed partial class KerasSession(KerasVersion? version = null)
         return $"{baseName}_{n}";
     }
 
-    /// <summary>Keras <c>to_snake_case</c>: <c>BatchNormalization</c> → <c>batch_normalization</c>, <c>LeakyReLU</c> → <c>leaky_re_lu</c>.</summary>
-    public static string SnakeCase(string className)
-    {
-        var intermediate = CapitalisedWord().Replace(className, "$1_$2");
-        return LowerUpper().Replace(intermediate, "$1_$2").ToLowerInvariant();
-    }
-
-    [GeneratedRegex("(.)([A-Z][a-z0-9]+)")]
-    private static partial Regex CapitalisedWord();
-
-    [GeneratedRegex("([a-z])([A-Z])")]
-    private static partial Regex LowerUpper();
 }
 
 /// <summary>Keras-style call syntax for single-output layers.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using ParamLens.Graph;
 using ParamLens.Shapes;
 
 namespace ParamLens.Layers;

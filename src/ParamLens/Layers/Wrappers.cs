@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using ParamLens.Building;
-using ParamLens.Graph;
 using ParamLens.Shapes;
 
 namespace ParamLens.Layers;
@@ -34,7 +32,7 @@ internal static class Inner
         : null;
 
     public static string NameOf(LayerDeclaration declaration, LayerConfig config) =>
-        config.OptString("name") ?? KerasSession.SnakeCase(declaration.ClassName);
+        config.OptString("name") ?? KerasNaming.SnakeCase(declaration.ClassName);
 
     /// <summary>A sub-layer's weight under that sub-layer's name, as Keras paths it (<c>forward_lstm/kernel</c>).</summary>
     public static WeightSpec Under(string sublayer, WeightSpec weight, string owner) =>

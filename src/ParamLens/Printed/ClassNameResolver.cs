@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using ParamLens.Building;
 using ParamLens.Layers;
 
 namespace ParamLens.Printed;
@@ -40,7 +39,7 @@ public static partial class ClassNameResolver
         }
         var candidates = known.Where(k => k.StartsWith(classText, StringComparison.Ordinal)).ToArray();
         var baseName = AutoNameSuffix().Replace(layerName, "");
-        var byName = candidates.Where(c => KerasSession.SnakeCase(c) == baseName).ToArray();
+        var byName = candidates.Where(c => KerasNaming.SnakeCase(c) == baseName).ToArray();
         if (byName.Length == 1) return (byName[0], classText.Length > 0 ? candidates : byName);
         if (classText.Length == 0) return (null, []); // nothing of the class is left, and the name is not automatic
         return candidates.Length == 1 ? (candidates[0], candidates) : (null, candidates);

@@ -1,5 +1,5 @@
+using ParamLens.Layers;
 using System.Text;
-using ParamLens.Formats;
 using ParamLens.Graph;
 using ParamLens.Python.Keras;
 using ParamLens.Rendering;
@@ -62,29 +62,6 @@ public static class PythonModelSource
 {
     /// <summary>Host stack for the interpreter thread: deep enough for the call-depth limit with room to spare.</summary>
     private const int StackBytes = 512 * 1024 * 1024;
-
-    /// <summary>Runs a program's source and gives the models to report, with notes: the run stopped early (the models
-    /// built before that point are used), IPython lines did nothing.</summary>
-    internal static ModelDocument Document(string source, string file, string? folder, ModelSource.Options options, string format, List<string> notes)
-    {
-        var program = options.Program with { Version = options.VersionOverride ?? options.Program.Version };
-        var name = program.ModelName;
-        var call = name is not null && (program.CallArguments is not null || DefinesFunction(source, name)) ? (name, program.CallArguments ?? "") : ((string, string)?)null;
-        var run = Run(source, file, folder, program, call);
-        if (run.StoppedBy is { } stop)
-        {
-            if (run.Models.Count == 0) throw stop;
-            notes.Add($"{file} stopped before its end:\n{stop.Message}");
-            notes.Add("using the model(s) built before that point");
-        }
-        IReadOnlyList<Model> models = name is not null ? [run.Pick(name)] : run.Reported;
-        if (models.Count == 0) throw new ModelException("the code built no Keras model");
-        return new ModelDocument { Format = format, Models = models, Program = run, Notes = notes };
-    }
-
-    /// <summary>Whether the script defines a top-level function of this name (then --model calls it).</summary>
-    private static bool DefinesFunction(string source, string name) =>
-        source.Split('\n').Any(line => line.StartsWith($"def {name}(", StringComparison.Ordinal));
 
     /// <summary>Runs <paramref name="source"/> as <c>__main__</c>; <paramref name="scriptDir"/> is where its own imports
     /// are found (none when null).</summary>

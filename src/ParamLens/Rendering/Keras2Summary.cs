@@ -1,3 +1,4 @@
+using ParamLens.Layers;
 using System.Globalization;
 using System.Text;
 using ParamLens.Accounting;

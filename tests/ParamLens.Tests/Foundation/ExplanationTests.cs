@@ -1,7 +1,8 @@
+using ParamLens.Layers;
 using System.Text.Json;
 using ParamLens.Accounting;
 using ParamLens.Building;
-using ParamLens.Formats;
+using ParamLens.Inputs;
 using ParamLens.Graph;
 using ParamLens.Rendering;
 

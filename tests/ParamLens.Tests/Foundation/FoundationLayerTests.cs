@@ -1,3 +1,4 @@
+using ParamLens.Layers;
 using ParamLens.Shapes;
 using static ParamLens.Tests.Foundation.LayerAssert;
 
@@ -9,7 +10,7 @@ public class FoundationLayerTests
     [Fact]
     public void InputLayer_HasNoWeights_AndANoneBatch()
     {
-        var k = new Building.KerasSession(Graph.KerasVersion.Parse("2.2.4"));
+        var k = new Building.KerasSession(ParamLens.Layers.KerasVersion.Parse("2.2.4"));
         var input = k.Input(64, 64, 3);
         Assert.Equal("input_1", input.Node.Layer.Name);
         Assert.Equal(S(null, 64, 64, 3), input.Shape);

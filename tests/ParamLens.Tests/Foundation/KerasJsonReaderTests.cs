@@ -1,5 +1,6 @@
+using ParamLens.Layers;
 using ParamLens.Accounting;
-using ParamLens.Formats;
+using ParamLens.Inputs;
 using ParamLens.Graph;
 using ParamLens.Shapes;
 

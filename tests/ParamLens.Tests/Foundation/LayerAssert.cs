@@ -1,3 +1,4 @@
+using ParamLens.Layers;
 using ParamLens.Accounting;
 using ParamLens.Building;
 using ParamLens.Graph;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using ParamLens.Accounting;
-using ParamLens.Formats;
+using ParamLens.Inputs;
 using ParamLens.Rendering;
 
 namespace ParamLens.Tests.Foundation;

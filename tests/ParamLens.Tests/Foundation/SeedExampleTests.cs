@@ -1,6 +1,7 @@
+using ParamLens.Layers;
 using ParamLens.Accounting;
 using ParamLens.Building;
-using ParamLens.Formats;
+using ParamLens.Inputs;
 using ParamLens.Graph;
 using ParamLens.Rendering;
 

@@ -1,6 +1,7 @@
+using ParamLens.Layers;
 using System.Text;
 using ParamLens.Accounting;
-using ParamLens.Formats;
+using ParamLens.Inputs;
 using ParamLens.Graph;
 using ParamLens.Shapes;
 

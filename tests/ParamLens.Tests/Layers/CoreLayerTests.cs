@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using ParamLens.Formats;
+using ParamLens.Inputs;
 using ParamLens.Shapes;
 using static ParamLens.Tests.Layers.Dims;
 using static ParamLens.Tests.Layers.OneLayer;

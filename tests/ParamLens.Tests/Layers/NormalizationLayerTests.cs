@@ -1,3 +1,4 @@
+using ParamLens.Layers;
 using ParamLens.Graph;
 using ParamLens.Shapes;
 using static ParamLens.Tests.Layers.Dims;

@@ -1,3 +1,4 @@
+using ParamLens.Layers;
 using ParamLens.Accounting;
 using ParamLens.Building;
 using ParamLens.Graph;
@@ -115,7 +116,7 @@ public class RecurrentTests
         {"class_name": "Sequential", "keras_version": "tfjs-layers 4.22.0", "config": {"name": "s", "layers": [
           {"class_name": "GRU", "config": {"name": "gru", "units": 4, "batch_input_shape": [null, 6, 3]}}]}}
         """;
-        var model = ParamLens.Formats.ModelSource.LoadJson(json);
+        var model = ParamLens.Inputs.ModelSource.LoadJson(json);
         Assert.Equal(GruResetBefore(4, 3), ModelAccount.Of(model).TotalParams);
     }
 

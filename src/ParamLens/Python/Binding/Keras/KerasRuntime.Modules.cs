@@ -217,7 +217,7 @@ public sealed partial class KerasRuntime
                 return Serialized(className, new JsonObject(a.Keywords.Select(k => KeyValuePair.Create(k.Key, ToJson(k.Value)))));
             });
             m.Dict[className] = function;
-            m.Dict[KerasSession.SnakeCase(className)] = function;
+            m.Dict[KerasNaming.SnakeCase(className)] = function;
         }
         return m;
     }

@@ -162,7 +162,7 @@ public sealed partial class KerasRuntime
 
     private string SubclassName(string className)
     {
-        var baseName = KerasSession.SnakeCase(className);
+        var baseName = KerasNaming.SnakeCase(className);
         var n = _subclassNames.GetValueOrDefault(baseName);
         _subclassNames[baseName] = n + 1;
         if (Version.IsStandalone) return $"{baseName}_{n + 1}";

@@ -1,0 +1,99 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ParamLens.Python;
+
+namespace ParamLens.Inputs;
+
+/// <summary>
+/// A Jupyter notebook (<c>.ipynb</c>, nbformat 3 and 4): its code cells run in order as one program, as "Run All" runs
+/// them; IPython lines (shell commands, magics, help) do nothing; stored outputs are ignored. Messages name the cell
+/// (counted from 1 over all cells, as the notebook shows them) and the line within it.
+/// </summary>
+internal sealed class NotebookReader : IModelReader
+{
+    public const string Format = "Jupyter notebook";
+
+    public string Name => "Jupyter notebook (.ipynb) whose Python code cells build a Keras model";
+
+    public bool Recognises(ModelInput input) =>
+        !input.HasExtension(".py") && input.LooksLikeJson && input.Json is JsonObject root && root.ContainsKey("nbformat")
+        && (root["cells"] is JsonArray || root["worksheets"] is JsonArray);
+
+    public ModelDocument Read(ModelInput input, ModelSource.Options options)
+    {
+        var root = (JsonObject)input.Json!;
+        if (KernelLanguage(root) is { } language && !language.Equals("python", StringComparison.OrdinalIgnoreCase))
+            throw new ModelException($"this notebook's kernel runs {language}, not Python; ParamLens runs Python notebooks");
+        var program = new StringBuilder();
+        var map = new CellMap();
+        var replaced = new List<string>();
+        var line = 1;
+        foreach (var (index, source) in CodeCells(root))
+        {
+            var (python, cellReplaced) = IPythonSyntax.ToPython(source);
+            replaced.AddRange(cellReplaced);
+            var lines = python.Split('\n');
+            map.Add(line, index);
+            program.Append(python).Append("\n\n"); // a blank line between cells: each cell ends its own statements
+            line += lines.Length + 1;
+        }
+        if (map.IsEmpty) throw new ModelException("the notebook has no code cells");
+        List<string> notes = [];
+        try
+        {
+            var document = PythonSourceReader.Document(program.ToString(), input.Name, input.Folder, options, Format, notes);
+            return document with { Notes = [.. document.Notes.Select(n => map.Describe(n, input.Name))] };
+        }
+        catch (PythonError e)
+        {
+            throw new ModelException(map.Describe(e.Message, input.Name));
+        }
+    }
+
+    /// <summary>The code cells, with their 1-based position among all cells, and their source joined into one text.</summary>
+    private static IEnumerable<(int Index, string Source)> CodeCells(JsonObject root)
+    {
+        var cells = root["cells"] as JsonArray // nbformat 4
+            ?? (root["worksheets"] as JsonArray)?.FirstOrDefault()?["cells"] as JsonArray // nbformat 3
+            ?? [];
+        var index = 0;
+        foreach (var cell in cells)
+        {
+            index++;
+            if (cell is not JsonObject c || Text(c["cell_type"]) != "code") continue;
+            var source = c["source"] ?? c["input"]; // nbformat 3 calls it input
+            yield return (index, source switch
+            {
+                JsonArray parts => string.Concat(parts.Select(Text)),
+                _ => Text(source) ?? "",
+            });
+        }
+    }
+
+    private static string? KernelLanguage(JsonObject root) =>
+        Text(root["metadata"]?["kernelspec"]?["language"]) ?? Text(root["metadata"]?["language_info"]?["name"]);
+
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    /// <summary>Where each cell starts in the joined program, to turn its line numbers back into cell and line.</summary>
+    private sealed class CellMap
+    {
+        private readonly List<(int FirstLine, int Cell)> _starts = [];
+
+        public bool IsEmpty => _starts.Count == 0;
+
+        public void Add(int firstLine, int cell) => _starts.Add((firstLine, cell));
+
+        /// <summary>The message with each <c>FILE", line N</c> or <c>FILE, line N</c> of the notebook's own code read as
+        /// cell and line.</summary>
+        public string Describe(string message, string file) =>
+            Regex.Replace(message, Regex.Escape(file) + "(\"?), line (\\d+)", m =>
+            {
+                if (!int.TryParse(m.Groups[2].Value, out var line)) return m.Value;
+                var start = _starts.LastOrDefault(s => s.FirstLine <= line);
+                return start == default ? m.Value : $"{file}{m.Groups[1].Value}, cell {start.Cell}, line {line - start.FirstLine + 1}";
+            });
+    }
+}
