@@ -32,7 +32,7 @@ public static class Cli
         var showTrainable = new Option<bool>("--show-trainable") { Description = "Add a Trainable column" };
         var layerRange = new Option<string[]>("--layer-range") { Description = "Two layer-name patterns: print from the first match of START to the last match of END", Arity = new ArgumentArity(2, 2), AllowMultipleArgumentsPerToken = true };
         var summaryFormat = new Option<string>("--format") { Description = "Output format", DefaultValueFactory = _ => "text" };
-        summaryFormat.AcceptOnlyFromAmong("text", "json");
+        summaryFormat.AcceptOnlyFromAmong("text", "markdown", "json");
 
         var summary = new Command("summary", "Print the table Keras model.summary() prints, byte for byte")
         {
@@ -47,8 +47,12 @@ public static class Cli
             var (fileOptions, programOptions) = SummaryOptionsFrom(parse, style, lineLength, columns, expandNested, showTrainable, layerRange, version);
             var document = Read(source, version, parse.GetValue(weights), readerLimits, python.From(parse, programOptions, pythonLimits), stderr);
             var options = document.Program is null ? fileOptions : programOptions;
-            var renderer = parse.GetValue(summaryFormat) == "json" ? Renderers.Json
-                : options.Style == SummaryStyle.Keras2 ? Renderers.Keras2Summary : Renderers.Keras3Summary;
+            var renderer = parse.GetValue(summaryFormat) switch
+            {
+                "json" => Renderers.Json,
+                "markdown" => Renderers.MarkdownSummary,
+                _ => options.Style == SummaryStyle.Keras2 ? Renderers.Keras2Summary : Renderers.Keras3Summary,
+            };
             renderer.Render(ReportOf(document, source, stderr, parse.GetValue(python.ModelName)), new RenderOptions { Summary = options }, stdout);
             return Ok;
         }));

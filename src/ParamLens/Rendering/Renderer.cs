@@ -59,11 +59,12 @@ public static class Renderers
 {
     public static IRenderer Keras3Summary { get; } = new SummaryRenderer("keras3", SummaryStyle.Keras3);
     public static IRenderer Keras2Summary { get; } = new SummaryRenderer("keras2", SummaryStyle.Keras2);
+    public static IRenderer MarkdownSummary { get; } = new SummaryRenderer("summary-markdown", null);
     public static IRenderer Text { get; } = new ExplanationRenderer("text", TextExplanation.Render, TextChecks);
     public static IRenderer Markdown { get; } = new ExplanationRenderer("markdown", MarkdownExplanation.Render, MarkdownChecks);
     public static IRenderer Json { get; } = new JsonRenderer();
 
-    public static IReadOnlyList<IRenderer> All { get; } = [Keras3Summary, Keras2Summary, Text, Markdown, Json];
+    public static IReadOnlyList<IRenderer> All { get; } = [Keras3Summary, Keras2Summary, MarkdownSummary, Text, Markdown, Json];
 
     /// <summary>The output as a string.</summary>
     public static string ToText(this IRenderer renderer, Report report, RenderOptions? options = null)
@@ -73,8 +74,9 @@ public static class Renderers
         return output.ToString();
     }
 
-    /// <summary>The <c>model.summary()</c> table of each model, or what a program printed when it printed summaries.</summary>
-    private sealed class SummaryRenderer(string name, SummaryStyle style) : IRenderer
+    /// <summary>The <c>model.summary()</c> table of each model in a Keras style (or as Markdown when the style is null), or
+    /// what a program printed when it printed its summaries.</summary>
+    private sealed class SummaryRenderer(string name, SummaryStyle? style) : IRenderer
     {
         public string Name => name;
 
@@ -82,14 +84,18 @@ public static class Renderers
         {
             if (report.Printed is not null)
                 throw new UsageException("the input is already a printed summary: use --format json, or 'paramlens explain'");
-            if (report.PrintedByProgram is { } printed)
+            if (report.PrintedByProgram is { } printed && style is not null)
             {
                 output.Write(printed);
                 return;
             }
-            var summary = options.Summary with { Style = style };
             foreach (var account in report.Accounts)
-                output.Write(style == SummaryStyle.Keras2 ? Rendering.Keras2Summary.Render(account, summary) : Rendering.Keras3Summary.Render(account, summary));
+                output.Write(style switch
+                {
+                    SummaryStyle.Keras2 => Rendering.Keras2Summary.Render(account, options.Summary with { Style = SummaryStyle.Keras2 }),
+                    SummaryStyle.Keras3 => Rendering.Keras3Summary.Render(account, options.Summary with { Style = SummaryStyle.Keras3 }),
+                    _ => Rendering.MarkdownSummary.Render(account, options.Summary),
+                });
         }
     }
 

@@ -51,6 +51,35 @@ public class CliTests
         Assert.Equal(rule + "\n" + FoundingTable + "\n" + rule + "\n", output);
     }
 
+    /// <summary>The founding table as Markdown: the rows and totals of the question's table (sizes at 4 bytes per float32
+    /// parameter: 37,633 · 4 = 150,532 B = 147.00 KB; 64 · 4 = 256 B), with a Trainable column asked for.</summary>
+    [Fact]
+    public void Summary_Markdown_PrintsTheFoundingTableAsMarkdown()
+    {
+        var (code, output, error) = Run("summary", Seed, "--format", "markdown", "--show-trainable");
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        Assert.Equal("""
+            **Model: "myModel"**
+
+            | Layer (type) | Output Shape | Param # | Trainable |
+            |---|---|--:|:-:|
+            | input_3 (InputLayer) | (None, 64, 64, 3) | 0 | - |
+            | zero_padding2d_3 (ZeroPadding2D) | (None, 70, 70, 3) | 0 | - |
+            | conv0 (Conv2D) | (None, 64, 64, 32) | 4,736 | Y |
+            | bn0 (BatchNormalization) | (None, 64, 64, 32) | 128 | Y |
+            | activation_2 (Activation) | (None, 64, 64, 32) | 0 | - |
+            | max_pool (MaxPooling2D) | (None, 32, 32, 32) | 0 | - |
+            | flatten_2 (Flatten) | (None, 32768) | 0 | - |
+            | fc (Dense) | (None, 1) | 32,769 | Y |
+
+            Total params: 37,633 (147.00 KB)  
+            Trainable params: 37,569 (146.75 KB)  
+            Non-trainable params: 64 (256.00 B)
+
+            """, output);
+    }
+
     [Fact]
     public void Summary_Keras3_Default()
     {
