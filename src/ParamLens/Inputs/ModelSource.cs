@@ -30,11 +30,12 @@ public static class ModelSource
         public PythonRunOptions Program { get; init; } = new();
     }
 
-    /// <summary>The readers, in the order they are asked: binary signatures first, then JSON documents by their keys,
+    /// <summary>The readers, in the order they are asked: binary signatures first, then a config printed by Python (which
+    /// would not parse as JSON), JSON documents by their keys,
     /// then text (Python source, and printed summaries, which Python would not parse).</summary>
     public static IReadOnlyList<IModelReader> Readers { get; } =
     [
-        new Hdf5ModelReader(), new KerasArchiveReader(), new NotebookReader(), new TfjsModelReader(), new JsonConfigReader(),
+        new Hdf5ModelReader(), new KerasArchiveReader(), new ConfigDictReader(), new NotebookReader(), new TfjsModelReader(), new JsonConfigReader(),
         new PythonSourceReader(), new PrintedSummaryFileReader(),
     ];
 
