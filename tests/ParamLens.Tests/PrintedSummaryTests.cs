@@ -32,11 +32,11 @@ public class PrintedSummaryTests
         k.Layer("Dense", new { units = 10, activation = "softmax" }),
     ], inputShape: [28, 28, 1]);
 
-    [Fact]
+    [SharedFact]
     public void MnistConvnet_Keras2_TfKeras26() =>
         Assert.Equal(Printed("keras2__mnist_convnet__1.txt"), Keras2(MnistConvnet(new KerasSession(KerasVersion.Parse("2.4.0")))));
 
-    [Fact]
+    [SharedFact]
     public void MnistConvnet_Keras3() =>
         Assert.Equal(Printed("keras3__mnist_convnet__1.txt"), Keras3(MnistConvnet(new KerasSession(KerasVersion.Parse(EarlyKeras3)))));
 
@@ -79,11 +79,11 @@ public class PrintedSummaryTests
         return (discriminator, k.Model(noise, g, "generator"));
     }
 
-    [Fact]
+    [SharedFact]
     public void WganGp_Discriminator_Keras2_TfKeras26() =>
         Assert.Equal(Printed("keras2__wgan_gp__1.txt"), Keras2(WganGp(new KerasSession(KerasVersion.Parse("2.4.0"))).Discriminator));
 
-    [Fact]
+    [SharedFact]
     public void WganGp_Generator_Keras2_TfKeras26_WithFrozenStatistics() =>
         Assert.Equal(Printed("keras2__wgan_gp__2.txt"), Keras2(WganGp(new KerasSession(KerasVersion.Parse("2.4.0"))).Generator));
 
@@ -105,15 +105,15 @@ public class PrintedSummaryTests
         return k.Model(latent, y, "decoder");
     }
 
-    [Fact]
+    [SharedFact]
     public void VaeDecoder_Keras2_Wrapped() =>
         Assert.Equal(Printed("keras2__vae__2.txt"), Keras2(VaeDecoder(new KerasSession(KerasVersion.Parse("2.11.0")))));
 
-    [Fact]
+    [SharedFact]
     public void VaeDecoder_Keras3() =>
         Assert.Equal(Printed("keras3__vae__2.txt"), Keras3(VaeDecoder(new KerasSession(KerasVersion.Parse(EarlyKeras3)))));
 
-    [Fact]
+    [SharedFact]
     public void Conv3D_Classifier_Keras3_BatchNormStatistics()
     {
         var k = new KerasSession(KerasVersion.Parse(EarlyKeras3));
@@ -132,7 +132,7 @@ public class PrintedSummaryTests
         Assert.Equal(Printed("keras3__3D_image_classification__1.txt"), Keras3(k.Model(inputs, x, "3dcnn")));
     }
 
-    [Fact]
+    [SharedFact]
     public void DcganDiscriminator_Keras3_Sequential()
     {
         var k = new KerasSession(KerasVersion.Parse(EarlyKeras3));
@@ -151,7 +151,7 @@ public class PrintedSummaryTests
         Assert.Equal(Printed("keras3__dcgan_overriding_train_step__1.txt"), Keras3(model));
     }
 
-    [Fact]
+    [SharedFact]
     public void ConvAutoencoder_Keras3_TransposedConvolutions()
     {
         var k = new KerasSession(KerasVersion.Parse(EarlyKeras3));

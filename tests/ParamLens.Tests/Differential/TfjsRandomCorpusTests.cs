@@ -59,7 +59,7 @@ public class TfjsRandomCorpusTests
     }
 
     /// <summary>One case per model.</summary>
-    [Theory]
+    [SharedTheory]
     [MemberData(nameof(AllModels))]
     public void MatchesTensorFlowJs(string id)
     {
@@ -100,7 +100,7 @@ public class TfjsRandomCorpusTests
     }
 
     /// <summary>The corpus is found and holds models: a missing folder must not pass as a theory with no cases.</summary>
-    [Fact]
+    [SharedFact]
     public void CorpusHasModels() => Assert.True(Models().Any(), $"expected generated models with answers in {Corpus}");
 
     private static IEnumerable<string> Models() =>

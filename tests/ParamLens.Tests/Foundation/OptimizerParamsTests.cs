@@ -10,7 +10,7 @@ public class OptimizerParamsTests
 {
     private static readonly string Case = Path.Combine(TestPaths.Shared, "corpus", "v3-lstm-optimizer-state-k3.8");
 
-    [Fact]
+    [SharedFact]
     public void AdamState_IsPrintedAndAddedToTheKeras3Total_ButNotToTheModelCounts()
     {
         var expected = JsonNode.Parse(File.ReadAllText(Path.Combine(Case, "expected.json")))!;

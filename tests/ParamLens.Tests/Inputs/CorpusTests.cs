@@ -45,7 +45,7 @@ public class CorpusTests
         return ModelSource.Open(Path.Combine(dir, expected["file"]!.GetValue<string>()), options);
     }
 
-    [Theory]
+    [SharedTheory]
     [MemberData(nameof(Cases))]
     public void Totals_split_and_layer_counts_match(string id)
     {
@@ -58,7 +58,7 @@ public class CorpusTests
         CompareRows(id, (JsonArray)expected["layers"]!, account.Layers);
     }
 
-    [Theory]
+    [SharedTheory]
     [MemberData(nameof(Cases))]
     public void Verify_agrees_with_every_stored_weight(string id)
     {
@@ -72,7 +72,7 @@ public class CorpusTests
         Assert.Equal(expected["total_params"]!.GetValue<long>(), file.Stored.TotalCount);
     }
 
-    [Fact]
+    [SharedFact]
     public void Carnd_ConfigOnly_NormalisingLambdaKeepsTheInputShape_AndTheTotalIsTheCompanionWeightsTotal()
     {
         // Keras 2.0.6 stored lambda x: x / 255 - 0.5 as Python 3.5 bytecode; its input is (64, 64, 3).
@@ -89,7 +89,7 @@ public class CorpusTests
         Assert.Equal(conv + dense, account.TrainableParams);
     }
 
-    [Theory]
+    [SharedTheory]
     [MemberData(nameof(CustomClassCases))]
     public void Custom_classes_leave_shapes_unknown_but_stored_weights_give_every_count(string id)
     {

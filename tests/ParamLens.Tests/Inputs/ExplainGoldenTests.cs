@@ -36,7 +36,7 @@ public class ExplainGoldenTests
         { "json-embedding-lstm-k2.2.4", "model.json" },
     };
 
-    [CorpusTheory]
+    [SharedTheory]
     [MemberData(nameof(TextCases))]
     public void Text_explanation_matches_the_checked_golden_file(string id, string file) =>
         Assert.Equal(Golden($"{id}.txt"), Explain(Renderers.Text, id, file));
@@ -49,7 +49,7 @@ public class ExplainGoldenTests
         { "tfjs-teachable-audio-frozen", "model.json" },
     };
 
-    [CorpusTheory]
+    [SharedTheory]
     [MemberData(nameof(MarkdownCases))]
     public void Markdown_explanation_matches_the_checked_golden_file(string id, string file) =>
         Assert.Equal(Golden($"{id}.md"), Explain(Renderers.Markdown, id, file));
@@ -59,13 +59,4 @@ public class ExplainGoldenTests
         renderer.ToText(Report.Of(ModelSource.Open(Path.Combine(CorpusRoot, id, file)).Models));
 
     private static string Golden(string name) => File.ReadAllText(Path.Combine(TestPaths.Golden, "explain", name));
-
-    /// <summary>A theory over the shared corpus, skipped (with the reason) when ../shared is not beside the repository.</summary>
-    private sealed class CorpusTheoryAttribute : TheoryAttribute
-    {
-        public CorpusTheoryAttribute()
-        {
-            if (!Directory.Exists(CorpusRoot)) Skip = $"the shared corpus is not at {CorpusRoot}";
-        }
-    }
 }

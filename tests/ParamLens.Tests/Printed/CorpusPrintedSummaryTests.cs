@@ -13,7 +13,7 @@ public class CorpusPrintedSummaryTests
 
     private static PrintedAnalysis Analyse(string file) => PrintedAnalysis.Of(Text(file));
 
-    [Fact]
+    [SharedFact]
     public void The_corpus_holds_21_tables() => Assert.Equal(21, Files().Count);
 
     /// <summary>Rows counted from the rules alone: Keras 3 has a ├ rule between rows, Keras ≤2.6 a "_" rule (besides the
@@ -33,7 +33,7 @@ public class CorpusPrintedSummaryTests
         return (Read("Total"), Read("Trainable"), Read("Non-trainable"));
     }
 
-    [Theory]
+    [SharedTheory]
     [MemberData(nameof(Files))]
     public void Every_table_is_read_and_its_rows_reconcile_with_its_totals(string file)
     {
@@ -56,7 +56,7 @@ public class CorpusPrintedSummaryTests
 
     private static RowFinding Row(PrintedAnalysis a, string name) => a.AllRows.Single(r => r.Row.Name == name);
 
-    [Fact]
+    [SharedFact]
     public void WganGenerator_Keras2_cut_cells_four_batch_norms_hold_the_8578()
     {
         var a = Analyse("keras2__wgan_gp__2.txt");
@@ -72,7 +72,7 @@ public class CorpusPrintedSummaryTests
         Assert.Contains(Row(a, "conv2d_4").Inference.Solutions, s => s.Conclusion == "k = 3 (a 3×3 kernel), no bias (use_bias=False)");
     }
 
-    [Fact]
+    [SharedFact]
     public void Conv3D_classifier_Keras3_kernels_and_batch_norm_statistics()
     {
         var a = Analyse("keras3__3D_image_classification__1.txt");
@@ -83,7 +83,7 @@ public class CorpusPrintedSummaryTests
         Assert.Equal("(256 + 1)·512", Assert.Single(Row(a, "dense").Inference.Solutions).Formula);
     }
 
-    [Fact]
+    [SharedFact]
     public void Recurrent_tables_give_units_vocabulary_and_bidirectional_lstm()
     {
         var rnn = Analyse("keras3__addition_rnn__1.txt");
@@ -98,7 +98,7 @@ public class CorpusPrintedSummaryTests
         Assert.Equal("Bidirectional(LSTM), merge_mode='concat': units = 64, with a bias", Assert.Single(Row(imdb, "bidirectional").Inference.Solutions).Conclusion);
     }
 
-    [Fact]
+    [SharedFact]
     public void Siamese_nested_shared_model_holds_the_non_trainable_514()
     {
         var a = Analyse("keras3__siamese_contrastive__1.txt");
@@ -108,7 +108,7 @@ public class CorpusPrintedSummaryTests
         Assert.Equal(2, Row(a, "lambda").Context.Inputs!.Count);
     }
 
-    [Fact]
+    [SharedFact]
     public void Attention_mil_shared_dense_layers_take_their_input_from_connected_to()
     {
         var a = Analyse("keras3__attention_mil_classification__1.txt");
@@ -118,7 +118,7 @@ public class CorpusPrintedSummaryTests
         Assert.Equal(3, Row(a, "alpha").Row.OutputShapes!.Count);
     }
 
-    [Fact]
+    [SharedFact]
     public void Transformer_cut_cells_keep_what_they_show()
     {
         var a = Analyse("keras3__neural_machine_translation_with_keras_hub__1.txt");
@@ -132,7 +132,7 @@ public class CorpusPrintedSummaryTests
         Assert.Equal(2, Row(a, "functional_3").Context.Inputs!.Count); // cut names matched to their rows
     }
 
-    [Fact]
+    [SharedFact]
     public void Keras2_wrapped_class_names_are_joined_back()
     {
         var a = Analyse("keras2__vae__2.txt");
