@@ -31,4 +31,17 @@ public class OptimizerParamsTests
         Assert.DoesNotContain("Optimizer", Keras2Summary.Render(account, new SummaryOptions { Style = SummaryStyle.Keras2 }));
         Assert.Contains($"\"optimizer_params\": {optimizer}", JsonReport.Render([Explanation.Of(account)]));
     }
+
+    /// <summary>A tf.keras 2.13 archive stores its own optimizer's variables (2 slots per trainable value and the step
+    /// count, no learning-rate variable); tf.keras prints no optimizer line, and a count from them would not be the one
+    /// Keras 3 prints, so none is given.</summary>
+    [SharedFact]
+    public void A_tf_keras_archive_gives_no_optimizer_line()
+    {
+        var file = Path.Combine(TestPaths.Shared, "corpus", "v3-gan-nested-frozen-k2.13-windows", "gan_model.keras");
+        var account = ModelAccount.Of(ModelSource.Load(file).Single());
+        Assert.Null(account.Optimizer);
+        Assert.DoesNotContain("Optimizer", Keras3Summary.Render(account, new SummaryOptions()));
+        Assert.DoesNotContain("optimizer", TextExplanation.Render(Explanation.Of(account)));
+    }
 }

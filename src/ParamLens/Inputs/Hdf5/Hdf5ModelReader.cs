@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using PureHDF;
 using ParamLens.Graph;
+using ParamLens.Layers;
 
 namespace ParamLens.Inputs;
 
@@ -52,12 +53,14 @@ internal sealed class Hdf5ModelReader : IModelReader
         throw new ModelException("this HDF5 file holds no Keras weights (no layer_names attribute, no model_weights group, no layers/…/vars datasets)");
     }
 
-    /// <summary>Keras 3 weights stored in an archive's model.weights.h5.</summary>
-    public static List<StoredWeight> ReadKeras3Weights(string path, Model model, ReaderLimits limits)
+    /// <summary>Keras 3 weights stored in an archive's model.weights.h5. The optimizer's stored variables are what Keras 3
+    /// prints as "Optimizer params" only when Keras 3 wrote them: tf.keras 2.12–2.15 archives store its own optimizer's
+    /// (no learning-rate variable), and its summary prints no optimizer line.</summary>
+    public static List<StoredWeight> ReadKeras3Weights(string path, Model model, KerasVersion writtenBy, ReaderLimits limits)
     {
         using var h5 = Hdf5Metadata.Open(path, limits);
         var datasets = h5.AllDatasets(h5.Root);
-        model.Optimizer = Keras3WeightsLayout.Optimizer(datasets);
+        model.Optimizer = writtenBy.IsKeras3 ? Keras3WeightsLayout.Optimizer(datasets) : null;
         return Keras3WeightsLayout.Map(model, datasets);
     }
 

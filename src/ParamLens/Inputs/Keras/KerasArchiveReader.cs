@@ -36,7 +36,7 @@ internal sealed class KerasArchiveReader : IModelReader
 
         var config = Find(entries, "config.json") ?? throw new ModelException(DescribeWithoutConfig(entries));
         var metadata = Find(entries, "metadata.json");
-        var model = ReadConfig(ReadText(config, limits), metadata is null ? null : ReadText(metadata, limits), options);
+        var (model, writtenBy) = ReadConfig(ReadText(config, limits), metadata is null ? null : ReadText(metadata, limits), options);
 
         if (Find(entries, "model.weights.h5") is not { } weightsEntry)
             return ModelDocument.OfFile(model, null, WithoutWeights(Find(entries, "model.weights.npz") is not null));
@@ -44,7 +44,7 @@ internal sealed class KerasArchiveReader : IModelReader
         try
         {
             Extract(weightsEntry, temp, limits);
-            return ModelDocument.OfFile(model, new StoredWeights("model.weights.h5 in the archive", ReadWeights(temp, model, limits)), Format);
+            return ModelDocument.OfFile(model, new StoredWeights("model.weights.h5 in the archive", ReadWeights(temp, model, writtenBy, limits)), Format);
         }
         finally
         {
@@ -64,16 +64,17 @@ internal sealed class KerasArchiveReader : IModelReader
                 throw new ModelException($"{name} is larger than the {limits.MaxJsonBytes:N0} bytes of JSON accepted");
             return File.ReadAllText(path).TrimStart('\uFEFF');
         }
-        var model = ReadConfig(Text("config.json")!, Text("metadata.json"), options);
+        var (model, writtenBy) = ReadConfig(Text("config.json")!, Text("metadata.json"), options);
         var weightsPath = Path.Combine(directory, "model.weights.h5");
         if (!File.Exists(weightsPath))
             return ModelDocument.OfFile(model, null, WithoutWeights(File.Exists(Path.Combine(directory, "model.weights.npz"))));
         if (new FileInfo(weightsPath).Length > limits.MaxFileBytes)
             throw new ModelException($"model.weights.h5 is larger than the {limits.MaxFileBytes:N0} bytes accepted");
-        return ModelDocument.OfFile(model, new StoredWeights("model.weights.h5 in the directory", ReadWeights(weightsPath, model, limits)), Format + " (unzipped)");
+        return ModelDocument.OfFile(model, new StoredWeights("model.weights.h5 in the directory", ReadWeights(weightsPath, model, writtenBy, limits)), Format + " (unzipped)");
     }
 
-    private static Graph.Model ReadConfig(string configText, string? metadataText, ModelSource.Options options)
+    /// <summary>The model, and the Keras version that wrote the archive (Keras 3 when metadata.json does not say).</summary>
+    private static (Graph.Model Model, Layers.KerasVersion WrittenBy) ReadConfig(string configText, string? metadataText, ModelSource.Options options)
     {
         var limits = options.Limits;
         var root = ModelSource.ParseJson(configText, limits, "config.json") as JsonObject
@@ -81,15 +82,16 @@ internal sealed class KerasArchiveReader : IModelReader
         if (!KerasJsonReader.LooksLikeModelConfig(root))
             throw new ModelException("config.json has no top-level 'class_name' and 'config': not a Keras model config");
         var metadata = metadataText is null ? null : ModelSource.ParseJson(metadataText, limits, "metadata.json") as JsonObject;
-        var writtenBy = KerasJsonReader.VersionOf(metadata?["keras_version"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null);
-        return KerasJsonReader.Read(root, options.VersionOverride, writtenBy ?? Layers.KerasVersion.Keras3, limits);
+        var writtenBy = KerasJsonReader.VersionOf(metadata?["keras_version"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null)
+            ?? Layers.KerasVersion.Keras3;
+        return (KerasJsonReader.Read(root, options.VersionOverride, writtenBy, limits), writtenBy);
     }
 
-    private static List<StoredWeight> ReadWeights(string path, Graph.Model model, ReaderLimits limits)
+    private static List<StoredWeight> ReadWeights(string path, Graph.Model model, Layers.KerasVersion writtenBy, ReaderLimits limits)
     {
         try
         {
-            return Hdf5ModelReader.ReadKeras3Weights(path, model, limits);
+            return Hdf5ModelReader.ReadKeras3Weights(path, model, writtenBy, limits);
         }
         catch (ModelException e)
         {
