@@ -32,6 +32,7 @@ internal static class AttentionInputs
 /// <c>output_shape</c> (default: the query's last dimension). <c>attention_axes</c> does not change the count.
 /// </summary>
 public sealed class MultiHeadAttentionDeclaration() : LayerDeclaration("MultiHeadAttention",
+    PositionalOrder.Of("num_heads", "key_dim", "value_dim", "dropout", "use_bias", "output_shape", "attention_axes"),
     ConfigKey.Req("num_heads"), ConfigKey.Req("key_dim"), ConfigKey.Opt("value_dim", null), ConfigKey.Opt("dropout", 0.0),
     ConfigKey.Opt("use_bias", true), ConfigKey.Opt("output_shape", null), ConfigKey.Opt("attention_axes", null),
     ConfigKey.Opt("use_gate", false), AttentionInputs.ReturnScores)
@@ -130,6 +131,7 @@ public sealed class MultiHeadAttentionDeclaration() : LayerDeclaration("MultiHea
 /// key/value heads, each of <c>head_dim</c>; the output projection maps back to the query's feature size. Rank-3 inputs only.
 /// </summary>
 public sealed class GroupedQueryAttentionDeclaration() : LayerDeclaration("GroupedQueryAttention",
+    PositionalOrder.Of("head_dim", "num_query_heads", "num_key_value_heads", "dropout", "use_bias"),
     ConfigKey.Req("head_dim"), ConfigKey.Req("num_query_heads"), ConfigKey.Req("num_key_value_heads"), ConfigKey.Opt("dropout", 0.0),
     ConfigKey.Opt("use_bias", true), ConfigKey.Opt("use_gate", false), AttentionInputs.ReturnScores)
 {
@@ -184,8 +186,8 @@ public sealed class GroupedQueryAttentionDeclaration() : LayerDeclaration("Group
 /// <c>compute_output_shape</c> returns the query's shape, but functional models take their shapes from tracing the call,
 /// which gives the value's width, as Keras 3 does.)
 /// </summary>
-public abstract class ScoreAttentionDeclaration(string className, params ConfigKey[] keys)
-    : LayerDeclaration(className, [ConfigKey.Opt("dropout", 0.0), AttentionInputs.ReturnScores, .. keys])
+public abstract class ScoreAttentionDeclaration(string className, PositionalOrder positional, params ConfigKey[] keys)
+    : LayerDeclaration(className, positional, [ConfigKey.Opt("dropout", 0.0), AttentionInputs.ReturnScores, .. keys])
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -201,7 +203,7 @@ public abstract class ScoreAttentionDeclaration(string className, params ConfigK
 
 /// <summary>Keras <c>Attention</c>: a learned scalar <c>scale</c> when <c>use_scale</c>, and a learned scalar
 /// <c>concat_score_weight</c> when <c>score_mode='concat'</c>.</summary>
-public sealed class DotAttentionDeclaration() : ScoreAttentionDeclaration("Attention",
+public sealed class DotAttentionDeclaration() : ScoreAttentionDeclaration("Attention", PositionalOrder.Of("use_scale", "score_mode"),
     ConfigKey.Opt("use_scale", false), ConfigKey.Opt("score_mode", "dot"))
 {
     public override IEnumerable<WeightSpec> Weights(LayerCall call)
@@ -215,7 +217,7 @@ public sealed class DotAttentionDeclaration() : ScoreAttentionDeclaration("Atten
 
 /// <summary>Keras <c>AdditiveAttention</c>: with <c>use_scale</c> (the default) a learned <c>scale</c> vector, sized by
 /// the query's last dim in Keras 3 and by the value's last dim in Keras 2.</summary>
-public sealed class AdditiveAttentionDeclaration() : ScoreAttentionDeclaration("AdditiveAttention", ConfigKey.Opt("use_scale", true))
+public sealed class AdditiveAttentionDeclaration() : ScoreAttentionDeclaration("AdditiveAttention", PositionalOrder.Of("use_scale"), ConfigKey.Opt("use_scale", true))
 {
     public override IEnumerable<WeightSpec> Weights(LayerCall call)
     {

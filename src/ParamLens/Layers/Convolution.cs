@@ -5,6 +5,10 @@ namespace ParamLens.Layers;
 
 /// <summary>Keras <c>Conv1D/2D/3D</c>: F filters, each a kernel window over all input channels (per group), plus a bias.</summary>
 public sealed class ConvDeclaration(int rank) : LayerDeclaration($"Conv{rank}D",
+    // Standalone Keras 2.0–2.3 has no groups.
+    PositionalOrder.ByVersion(v => v.IsStandalone
+        ? ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias"]
+        : ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "groups", "activation", "use_bias"]),
     ConfigKey.Req("filters"), ConfigKey.Req("kernel_size"), ConfigKey.Opt("strides", 1), ConfigKey.Opt("padding", "valid"),
     ConfigKey.Opt("data_format", null), ConfigKey.Opt("dilation_rate", 1), ConfigKey.Opt("groups", 1),
     ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true), Lora.Key)
@@ -58,6 +62,10 @@ public sealed class ConvDeclaration(int rank) : LayerDeclaration($"Conv{rank}D",
 
 /// <summary>Keras <c>Conv1DTranspose/2D/3D</c>: the kernel is stored as window + (filters, input channels).</summary>
 public sealed class ConvTransposeDeclaration(int rank) : LayerDeclaration($"Conv{rank}DTranspose",
+    // Keras 2 takes output_padding right after padding; Keras 3 only by keyword.
+    PositionalOrder.ByVersion(v => v.IsKeras3
+        ? ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias"]
+        : ["filters", "kernel_size", "strides", "padding", "output_padding", "data_format", "dilation_rate", "activation", "use_bias"]),
     ConfigKey.Req("filters"), ConfigKey.Req("kernel_size"), ConfigKey.Opt("strides", 1), ConfigKey.Opt("padding", "valid"),
     ConfigKey.Opt("output_padding", null), ConfigKey.Opt("data_format", null), ConfigKey.Opt("dilation_rate", 1),
     ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true))
@@ -117,6 +125,7 @@ public sealed class ConvTransposeDeclaration(int rank) : LayerDeclaration($"Conv
 /// <summary>Keras <c>DepthwiseConv1D/2D</c>: each input channel convolved on its own by <c>depth_multiplier</c> kernels, so the
 /// output has <c>Cin · depth_multiplier</c> channels. The kernel is named <c>kernel</c> in Keras 3, <c>depthwise_kernel</c> in Keras 2.</summary>
 public sealed class DepthwiseConvDeclaration(int rank) : LayerDeclaration($"DepthwiseConv{rank}D",
+    PositionalOrder.Of("kernel_size", "strides", "padding", "depth_multiplier", "data_format", "dilation_rate", "activation", "use_bias"),
     ConfigKey.Req("kernel_size"), ConfigKey.Opt("strides", 1), ConfigKey.Opt("padding", "valid"), ConfigKey.Opt("depth_multiplier", 1),
     ConfigKey.Opt("data_format", null), ConfigKey.Opt("dilation_rate", 1), ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true))
 {
@@ -158,6 +167,7 @@ public sealed class DepthwiseConvDeclaration(int rank) : LayerDeclaration($"Dept
 /// <summary>Keras <c>SeparableConv1D/2D</c>: a depthwise convolution (<c>depth_multiplier</c> windows per input channel) followed
 /// by a 1×1 pointwise convolution to <c>filters</c> channels; the bias is on the output side only.</summary>
 public sealed class SeparableConvDeclaration(int rank) : LayerDeclaration($"SeparableConv{rank}D",
+    PositionalOrder.Of("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "depth_multiplier", "activation", "use_bias"),
     ConfigKey.Req("filters"), ConfigKey.Req("kernel_size"), ConfigKey.Opt("strides", 1), ConfigKey.Opt("padding", "valid"),
     ConfigKey.Opt("data_format", null), ConfigKey.Opt("dilation_rate", 1), ConfigKey.Opt("depth_multiplier", 1),
     ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true))

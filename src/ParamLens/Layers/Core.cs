@@ -6,6 +6,7 @@ namespace ParamLens.Layers;
 
 /// <summary>Keras <c>InputLayer</c>: declares the model's input shape; no weights.</summary>
 public sealed class InputLayerDeclaration() : WeightlessLayerDeclaration("InputLayer",
+    PositionalOrder.Of("shape", "batch_size", "dtype", "sparse", "batch_shape"),
     ConfigKey.Opt("batch_shape", null), ConfigKey.Opt("batch_input_shape", null), ConfigKey.Opt("sparse", false))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
@@ -22,6 +23,7 @@ public sealed class InputLayerDeclaration() : WeightlessLayerDeclaration("InputL
 
 /// <summary>Keras <c>Dense</c>: <c>output = activation(input · kernel + bias)</c> on the last axis.</summary>
 public sealed class DenseDeclaration() : LayerDeclaration("Dense",
+    PositionalOrder.Of("units", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"),
     ConfigKey.Req("units"), ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true),
     ConfigKey.Opt("kernel_initializer", "glorot_uniform"), ConfigKey.Opt("bias_initializer", "zeros"), Lora.Key)
 {
@@ -58,7 +60,7 @@ public sealed class DenseDeclaration() : LayerDeclaration("Dense",
 }
 
 /// <summary>Keras <c>Activation</c>: applies a function element-wise; no weights.</summary>
-public sealed class ActivationDeclaration() : WeightlessLayerDeclaration("Activation", ConfigKey.Req("activation"))
+public sealed class ActivationDeclaration() : WeightlessLayerDeclaration("Activation", PositionalOrder.Of("activation"), ConfigKey.Req("activation"))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, $"the shape is unchanged: {call.Config.OptString("activation") ?? "the activation"} acts on each value")];
@@ -69,6 +71,7 @@ public sealed class ActivationDeclaration() : WeightlessLayerDeclaration("Activa
 /// <summary>Keras <c>EinsumDense</c>: a kernel contracted with the input by an einsum equation, plus an optional bias on
 /// chosen output axes (Keras <c>_analyze_einsum_string</c>).</summary>
 public sealed partial class EinsumDenseDeclaration() : LayerDeclaration("EinsumDense",
+    PositionalOrder.Of("equation", "output_shape", "activation", "bias_axes"),
     ConfigKey.Req("equation"), ConfigKey.Req("output_shape"), ConfigKey.Opt("activation", null), ConfigKey.Opt("bias_axes", null),
     ConfigKey.Opt("kernel_initializer", "glorot_uniform"), ConfigKey.Opt("bias_initializer", "zeros"), Lora.Key)
 {
@@ -185,14 +188,14 @@ public sealed partial class EinsumDenseDeclaration() : LayerDeclaration("EinsumD
 }
 
 /// <summary>Keras <c>Masking</c>: marks timesteps equal to <c>mask_value</c> as masked; no weights.</summary>
-public sealed class MaskingDeclaration() : WeightlessLayerDeclaration("Masking", ConfigKey.Opt("mask_value", 0.0))
+public sealed class MaskingDeclaration() : WeightlessLayerDeclaration("Masking", PositionalOrder.Of("mask_value"), ConfigKey.Opt("mask_value", 0.0))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, $"the shape is unchanged: timesteps whose values all equal {call.Config.Double("mask_value")} are masked for later layers")];
 }
 
 /// <summary>Keras <c>Identity</c>: returns its input; no weights.</summary>
-public sealed class IdentityDeclaration() : WeightlessLayerDeclaration("Identity")
+public sealed class IdentityDeclaration() : WeightlessLayerDeclaration("Identity", PositionalOrder.None)
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) => [Same(call, "the shape is unchanged: the input is passed through")];
 }
@@ -201,6 +204,7 @@ public sealed class IdentityDeclaration() : WeightlessLayerDeclaration("Identity
 /// <c>output_shape</c> (without the batch axis), or from a stored lambda that provably keeps the input shape
 /// (<see cref="LambdaFunction"/>); variables the function creates are not tracked, so it has no weights.</summary>
 public sealed class LambdaDeclaration() : WeightlessLayerDeclaration("Lambda",
+    PositionalOrder.Of("function", "output_shape", "mask", "arguments"),
     ConfigKey.Opt("function", null), ConfigKey.Opt("output_shape", null), ConfigKey.Opt("mask", null), ConfigKey.Opt("arguments", null))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)

@@ -5,7 +5,7 @@ namespace ParamLens.Layers;
 
 /// <summary>Keras <c>Embedding</c>: a table of <c>input_dim</c> vectors of size <c>output_dim</c>, looked up by integer index.
 /// Keras 2 also has <c>input_length</c>, which fills unknown input axes.</summary>
-public sealed class EmbeddingDeclaration(string className = "Embedding", params ConfigKey[] extraKeys) : LayerDeclaration(className,
+public sealed class EmbeddingDeclaration(string className, PositionalOrder positional, params ConfigKey[] extraKeys) : LayerDeclaration(className, positional,
     [
         ConfigKey.Req("input_dim"), ConfigKey.Req("output_dim"), ConfigKey.Opt("embeddings_initializer", "uniform"),
         ConfigKey.Opt("mask_zero", false), ConfigKey.Opt("input_length", null), Lora.Key, .. extraKeys,
@@ -65,8 +65,10 @@ public sealed class EmbeddingFamily : LayerFamily
 {
     public override IEnumerable<LayerDeclaration> Declarations() =>
     [
-        new EmbeddingDeclaration(),
-        new EmbeddingDeclaration("ReversibleEmbedding", ConfigKey.Opt("tie_weights", true), ConfigKey.Opt("reverse_dtype", null),
+        new EmbeddingDeclaration("Embedding", PositionalOrder.Of("input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero")),
+        new EmbeddingDeclaration("ReversibleEmbedding",
+            PositionalOrder.Of("input_dim", "output_dim", "tie_weights", "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero"),
+            ConfigKey.Opt("tie_weights", true), ConfigKey.Opt("reverse_dtype", null),
             ConfigKey.Opt("logit_soft_cap", null)),
     ];
 }

@@ -6,6 +6,7 @@ namespace ParamLens.Layers;
 /// <summary>Keras <c>BatchNormalization</c>: per-channel scale and shift, plus running statistics used at inference. Batch
 /// renormalization adds three more statistics (Keras 2, and Keras 3 from 3.14); <c>synchronized</c> changes no weight.</summary>
 public sealed class BatchNormalizationDeclaration(string className = "BatchNormalization") : LayerDeclaration(className,
+    PositionalOrder.Of("axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer", "moving_mean_initializer", "moving_variance_initializer"),
     ConfigKey.Opt("axis", -1), ConfigKey.Opt("momentum", 0.99), ConfigKey.Opt("epsilon", 0.001),
     ConfigKey.Opt("center", true), ConfigKey.Opt("scale", true), ConfigKey.Opt("renorm", false), ConfigKey.Opt("synchronized", false))
 {
@@ -86,6 +87,7 @@ internal static class NormalizedAxes
 /// <summary>Keras <c>LayerNormalization</c>: each sample normalised over <c>axis</c>, then a learned scale and shift of the
 /// normalised axes' shape. Keras 3's deprecated <c>rms_scaling=True</c> keeps the scale only.</summary>
 public sealed class LayerNormalizationDeclaration() : LayerDeclaration("LayerNormalization",
+    PositionalOrder.Of("axis", "epsilon", "center", "scale"),
     ConfigKey.Opt("axis", -1), ConfigKey.Opt("epsilon", 0.001), ConfigKey.Opt("center", true), ConfigKey.Opt("scale", true),
     ConfigKey.ByVersion("rms_scaling", v => v.IsKeras3 ? false : null))
 {
@@ -111,6 +113,7 @@ public sealed class LayerNormalizationDeclaration() : LayerDeclaration("LayerNor
 /// <summary>Keras <c>GroupNormalization</c>: channels split into <c>groups</c>, each normalised on its own; a learned scale and
 /// shift per channel (the group count does not change the weights).</summary>
 public sealed class GroupNormalizationDeclaration() : LayerDeclaration("GroupNormalization",
+    PositionalOrder.Of("groups", "axis", "epsilon", "center", "scale"),
     ConfigKey.Opt("groups", 32), ConfigKey.Opt("axis", -1), ConfigKey.Opt("epsilon", 0.001), ConfigKey.Opt("center", true),
     ConfigKey.Opt("scale", true))
 {
@@ -138,7 +141,7 @@ public sealed class GroupNormalizationDeclaration() : LayerDeclaration("GroupNor
 
 /// <summary>Keras 3 (from 3.9) <c>RMSNormalization</c>: values divided by their root mean square over <c>axis</c>, times a
 /// learned scale.</summary>
-public sealed class RMSNormalizationDeclaration() : LayerDeclaration("RMSNormalization",
+public sealed class RMSNormalizationDeclaration() : LayerDeclaration("RMSNormalization", PositionalOrder.None,
     ConfigKey.Opt("axis", -1), ConfigKey.Opt("epsilon", 1e-6))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
@@ -154,7 +157,7 @@ public sealed class RMSNormalizationDeclaration() : LayerDeclaration("RMSNormali
 }
 
 /// <summary>Keras <c>UnitNormalization</c>: each vector along <c>axis</c> divided by its L2 norm; no weights.</summary>
-public sealed class UnitNormalizationDeclaration() : WeightlessLayerDeclaration("UnitNormalization", ConfigKey.Opt("axis", -1))
+public sealed class UnitNormalizationDeclaration() : WeightlessLayerDeclaration("UnitNormalization", PositionalOrder.Of("axis"), ConfigKey.Opt("axis", -1))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, $"the shape is unchanged: vectors along axis {string.Join(", ", call.Config.IntList("axis"))} are scaled to length 1, with nothing learned")];
@@ -163,6 +166,7 @@ public sealed class UnitNormalizationDeclaration() : WeightlessLayerDeclaration(
 /// <summary>Keras <c>SpectralNormalization</c>: wraps a layer with a <c>kernel</c> (or <c>embeddings</c>) and divides it by its
 /// largest singular value, estimated by power iteration with its own non-trainable vector <c>u</c>.</summary>
 public sealed class SpectralNormalizationDeclaration() : LayerDeclaration("SpectralNormalization",
+    PositionalOrder.Of("layer", "power_iterations"),
     ConfigKey.Req("layer"), ConfigKey.Opt("power_iterations", 1))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)

@@ -20,8 +20,8 @@ public interface IRecurrentCell
 /// A Keras recurrent cell with <c>g</c> gate blocks (SimpleRNN 1, GRU 3, LSTM 4): kernel <c>(D, g·u)</c>, recurrent
 /// kernel <c>(u, g·u)</c>, bias <c>(g·u,)</c>. Also usable on its own as a one-step layer on <c>(batch, D)</c>.
 /// </summary>
-public abstract class GatedCellDeclaration(string className, int gates, string gateWords, params ConfigKey[] keys)
-    : LayerDeclaration(className, [ConfigKey.Req("units"), ConfigKey.Opt("use_bias", true), ConfigKey.Opt("dropout", 0.0),
+public abstract class GatedCellDeclaration(string className, int gates, string gateWords, PositionalOrder positional, params ConfigKey[] keys)
+    : LayerDeclaration(className, positional, [ConfigKey.Req("units"), ConfigKey.Opt("use_bias", true), ConfigKey.Opt("dropout", 0.0),
         ConfigKey.Opt("recurrent_dropout", 0.0), .. keys]), IRecurrentCell
 {
     public int Gates { get; } = gates;
@@ -75,13 +75,15 @@ public abstract class GatedCellDeclaration(string className, int gates, string g
 }
 
 /// <summary>Keras <c>SimpleRNNCell</c>: <c>h = activation(x·W + h·U + b)</c>; one state.</summary>
-public sealed class SimpleRNNCellDeclaration() : GatedCellDeclaration("SimpleRNNCell", 1, "", ConfigKey.Opt("activation", "tanh"))
+public sealed class SimpleRNNCellDeclaration() : GatedCellDeclaration("SimpleRNNCell", 1, "",
+    PositionalOrder.Of("units", "activation", "use_bias"), ConfigKey.Opt("activation", "tanh"))
 {
     public override IReadOnlyList<long> StateSizes(LayerConfig cell) => [Units(cell)];
 }
 
 /// <summary>Keras <c>LSTMCell</c>: input, forget, cell and output gates; two states (h and c).</summary>
 public sealed class LSTMCellDeclaration() : GatedCellDeclaration("LSTMCell", 4, "input, forget, cell, output",
+    PositionalOrder.Of("units", "activation", "recurrent_activation", "use_bias"),
     ConfigKey.Opt("activation", "tanh"), ConfigKey.Opt("recurrent_activation", "sigmoid"), ConfigKey.Opt("unit_forget_bias", true))
 {
     public override IReadOnlyList<long> StateSizes(LayerConfig cell) => [Units(cell), Units(cell)];
@@ -93,6 +95,7 @@ public sealed class LSTMCellDeclaration() : GatedCellDeclaration("LSTMCell", 4, 
 /// and in Keras 3, False in standalone Keras ≤ 2.3, TF 1 tf.keras and TF.js.
 /// </summary>
 public sealed class GRUCellDeclaration() : GatedCellDeclaration("GRUCell", 3, "update, reset, candidate",
+    PositionalOrder.Of("units", "activation", "recurrent_activation", "use_bias"),
     ConfigKey.Opt("activation", "tanh"), ConfigKey.Opt("recurrent_activation", "sigmoid"),
     ConfigKey.ByVersion("reset_after", v => ResetAfterByDefault(v)))
 {
@@ -115,7 +118,7 @@ public sealed class GRUCellDeclaration() : GatedCellDeclaration("GRUCell", 3, "u
 
 /// <summary>Keras <c>StackedRNNCells</c>: cells run one after another in each time step; each is built on the previous
 /// cell's output size.</summary>
-public sealed class StackedRNNCellsDeclaration() : LayerDeclaration("StackedRNNCells", ConfigKey.Req("cells")), IRecurrentCell
+public sealed class StackedRNNCellsDeclaration() : LayerDeclaration("StackedRNNCells", PositionalOrder.Of("cells"), ConfigKey.Req("cells")), IRecurrentCell
 {
     /// <summary>The stacked cells: their declarations, configs and weight-name prefixes.</summary>
     public static IReadOnlyList<(IRecurrentCell Cell, LayerConfig Config, string Name)> Cells(LayerConfig stack)
@@ -268,7 +271,7 @@ internal static class Recurrence
 /// <summary>Keras <c>SimpleRNN</c>, <c>LSTM</c>, <c>GRU</c>: a cell run over the time axis. The weights belong to the cell
 /// (Keras path <c>lstm/lstm_cell/kernel</c>); the layer takes the cell's config keys and defaults.</summary>
 public sealed class RecurrentLayerDeclaration(string className, GatedCellDeclaration cell)
-    : LayerDeclaration(className, [.. Recurrence.Flags, ConfigKey.Opt("time_major", false), .. Recurrence.CellKeys(cell)])
+    : LayerDeclaration(className, cell.Positional, [.. Recurrence.Flags, ConfigKey.Opt("time_major", false), .. Recurrence.CellKeys(cell)])
 {
     public GatedCellDeclaration Cell { get; } = cell;
 
@@ -294,7 +297,9 @@ public sealed class RecurrentLayerDeclaration(string className, GatedCellDeclara
 }
 
 /// <summary>Keras <c>RNN</c>: runs any cell (or a list of cells, stacked) over the time axis.</summary>
-public sealed class RNNDeclaration() : LayerDeclaration("RNN", [ConfigKey.Req("cell"), .. Recurrence.Flags, ConfigKey.Opt("time_major", false)])
+public sealed class RNNDeclaration() : LayerDeclaration("RNN",
+    PositionalOrder.Of("cell", "return_sequences", "return_state", "go_backwards", "stateful", "unroll"),
+    [ConfigKey.Req("cell"), .. Recurrence.Flags, ConfigKey.Opt("time_major", false)])
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -337,6 +342,7 @@ public sealed class RNNDeclaration() : LayerDeclaration("RNN", [ConfigKey.Req("c
 /// 'same' with stride 1, so each state has the output's spatial size.
 /// </summary>
 public sealed class ConvLSTMDeclaration(int rank) : LayerDeclaration($"ConvLSTM{rank}D",
+    PositionalOrder.Of("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "recurrent_activation"),
     [ConfigKey.Req("filters"), ConfigKey.Req("kernel_size"), ConfigKey.Opt("strides", 1), ConfigKey.Opt("padding", "valid"),
      ConfigKey.Opt("data_format", null), ConfigKey.Opt("dilation_rate", 1), ConfigKey.Opt("activation", "tanh"),
      ConfigKey.Opt("recurrent_activation", "sigmoid"), ConfigKey.Opt("use_bias", true), ConfigKey.Opt("unit_forget_bias", true),
@@ -393,9 +399,59 @@ public sealed class ConvLSTMDeclaration(int rank) : LayerDeclaration($"ConvLSTM{
     }
 }
 
+/// <summary>tf.keras 2 <c>CuDNNLSTM</c> and <c>CuDNNGRU</c> (Keras 2 <c>cudnn_lstm.py</c>, <c>cudnn_gru.py</c>): GPU-only layers
+/// that hold their weights themselves, not in a cell. cuDNN adds an input bias and a recurrent bias to each gate, so the
+/// single bias vector is <c>(2·g·u,)</c>: 8u for the LSTM's 4 gates, 6u for the GRU's 3.</summary>
+public sealed class CuDNNRecurrentDeclaration(string className, int gates, PositionalOrder positional, params ConfigKey[] keys)
+    : LayerDeclaration(className, positional,
+    [
+        ConfigKey.Req("units"), ConfigKey.Opt("kernel_initializer", "glorot_uniform"), ConfigKey.Opt("recurrent_initializer", "orthogonal"),
+        ConfigKey.Opt("bias_initializer", "zeros"), .. keys, ConfigKey.Opt("return_sequences", false), ConfigKey.Opt("return_state", false),
+        ConfigKey.Opt("go_backwards", false), ConfigKey.Opt("stateful", false), ConfigKey.Opt("time_major", false),
+    ])
+{
+    public int Gates { get; } = gates;
+
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
+    {
+        var (batch, time, step) = Recurrence.Split(call, 1, ClassName);
+        var units = call.Config.Long("units");
+        call.Note($"each step's {Shape.DimText(step[0])} features become units = {units}");
+        // The LSTM carries two states (h and c), the GRU one.
+        var states = Enumerable.Repeat(Shape.Of(units), Gates == 4 ? 2 : 1).ToArray();
+        return Recurrence.Outputs(call, batch, time, Shape.Of(units), states);
+    }
+
+    public override IEnumerable<WeightSpec> Weights(LayerCall call)
+    {
+        var (_, _, step) = Recurrence.Split(call, 1, ClassName);
+        var features = step[0] ?? throw new ModelException($"the feature dimension of the input {Recurrence.Main(call)} must be known to build the weights");
+        var units = call.Config.Long("units");
+        var width = Checked.Multiply(Gates, units);
+        yield return new("kernel", Shape.Of(features, width), true, $"input → the {Gates} gates of {units} units");
+        yield return new("recurrent_kernel", Shape.Of(units, width), true, "previous state → the gates");
+        yield return new("bias", Shape.Of(Checked.Multiply(2, width)), true,
+            $"two offsets per gate unit, one on the input side and one on the recurrent side, as cuDNN keeps them (2 · {Gates} · {units})");
+    }
+
+    public override string? CountFormula(LayerCall call, IReadOnlyList<WeightSpec> weights)
+    {
+        var units = call.Config.Long("units");
+        return Recurrence.Main(call)[-1] is long d ? $"{Gates} · {units} · ({d} + {units}) + 2 · {Gates} · {units}" : null;
+    }
+}
+
 /// <summary>Recurrent layers and cells.</summary>
 public sealed class RecurrentFamily : LayerFamily
 {
+    /// <summary>The CuDNN layers' constructor parameters; CuDNNLSTM adds <c>unit_forget_bias</c> between the two parts.</summary>
+    private static readonly string[] CuDNNLeading = ["units", "kernel_initializer", "recurrent_initializer", "bias_initializer"];
+    private static readonly string[] CuDNNTrailing =
+    [
+        "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
+        "recurrent_constraint", "bias_constraint", "return_sequences", "return_state", "go_backwards", "stateful",
+    ];
+
     public override IEnumerable<LayerDeclaration> Declarations()
     {
         var simple = new SimpleRNNCellDeclaration();
@@ -407,6 +463,9 @@ public sealed class RecurrentFamily : LayerFamily
             new RecurrentLayerDeclaration("SimpleRNN", simple), new RecurrentLayerDeclaration("LSTM", lstm),
             new RecurrentLayerDeclaration("GRU", gru), new RNNDeclaration(),
             new ConvLSTMDeclaration(1), new ConvLSTMDeclaration(2), new ConvLSTMDeclaration(3),
+            new CuDNNRecurrentDeclaration("CuDNNLSTM", 4, PositionalOrder.Of([.. CuDNNLeading, "unit_forget_bias", .. CuDNNTrailing]),
+                ConfigKey.Opt("unit_forget_bias", true)),
+            new CuDNNRecurrentDeclaration("CuDNNGRU", 3, PositionalOrder.Of([.. CuDNNLeading, .. CuDNNTrailing])),
         ];
     }
 }

@@ -67,7 +67,7 @@ internal static class Inner
 
 /// <summary>Keras <c>TimeDistributed</c>: applies one inner layer to every time step; the inner layer is built on
 /// <c>(batch, *input[2:])</c> and its weights are shared by all steps.</summary>
-public sealed class TimeDistributedDeclaration() : LayerDeclaration("TimeDistributed", ConfigKey.Req("layer"))
+public sealed class TimeDistributedDeclaration() : LayerDeclaration("TimeDistributed", PositionalOrder.Of("layer"), ConfigKey.Req("layer"))
 {
     private static (LayerDeclaration Declaration, LayerCall Call, string Name) InnerCall(LayerCall call)
     {
@@ -112,6 +112,7 @@ public sealed class TimeDistributedDeclaration() : LayerDeclaration("TimeDistrib
 /// (concat, sum, mul, ave, or None for both separately). The wrapped instance's own weights are not used.
 /// </summary>
 public sealed class BidirectionalDeclaration() : LayerDeclaration("Bidirectional",
+    PositionalOrder.Of("layer", "merge_mode", "weights", "backward_layer"),
     ConfigKey.Req("layer"), ConfigKey.Opt("merge_mode", "concat"), ConfigKey.Opt("backward_layer", null))
 {
     private static readonly string[] MergeModes = ["concat", "sum", "mul", "ave"];
