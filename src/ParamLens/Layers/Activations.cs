@@ -52,8 +52,25 @@ public sealed class ThresholdedReLUDeclaration() : WeightlessLayerDeclaration("T
 public sealed class PReLUDeclaration() : LayerDeclaration("PReLU",
     PositionalOrder.Of("alpha_initializer", "alpha_regularizer", "alpha_constraint", "shared_axes"),
     ConfigKey.Opt("alpha_initializer", "zeros"), ConfigKey.Opt("alpha_regularizer", null), ConfigKey.Opt("alpha_constraint", null),
-    ConfigKey.Opt("shared_axes", null))
+    ConfigKey.Opt("shared_axes", null)), IPrintedInference
 {
+    /// <summary>Every choice of shared axes whose alpha shape has the printed count.</summary>
+    public RowInference Infer(PrintedLayer row)
+    {
+        if (row.Output is not { Rank: >= 2 } output || output.WithoutBatch.Any(d => d is null)) return RowInference.CannotSolve("output shape");
+        var rank = output.Rank - 1;
+        var candidates = new List<Candidate>();
+        for (var mask = 0; mask < 1 << rank; mask++)
+        {
+            var shared = Enumerable.Range(1, rank).Where(a => (mask & (1 << (a - 1))) != 0).ToArray();
+            var alpha = output.WithoutBatch.Select((d, i) => shared.Contains(i + 1) ? 1 : d!.Value);
+            candidates.Add(new Candidate(new JsonObject { ["shared_axes"] = shared.Length == 0 ? null : Json.Ints([.. shared.Select(a => (long)a)]) },
+                [output], "∏ alpha shape", string.Join("·", alpha),
+                shared.Length == 0 ? "one alpha per element (no shared axes)" : $"shared_axes = [{string.Join(", ", shared)}]"));
+        }
+        return RowInference.Of(PrintedFit.Keep(this, row, candidates), () => $"no choice of shared axes of {output} gives {PrintedFit.N(row.Params)}");
+    }
+
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, "the shape is unchanged: each value gets its own learned slope below zero")];
 

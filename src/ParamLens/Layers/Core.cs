@@ -25,8 +25,29 @@ public sealed class InputLayerDeclaration() : WeightlessLayerDeclaration("InputL
 public sealed class DenseDeclaration() : LayerDeclaration("Dense",
     PositionalOrder.Of("units", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"),
     ConfigKey.Req("units"), ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true),
-    ConfigKey.Opt("kernel_initializer", "glorot_uniform"), ConfigKey.Opt("bias_initializer", "zeros"), Lora.Key)
+    ConfigKey.Opt("kernel_initializer", "glorot_uniform"), ConfigKey.Opt("bias_initializer", "zeros"), Lora.Key), IPrintedInference
 {
+    /// <summary>Units from the output's last axis; <c>in·u + u</c> (or <c>in·u</c>) then gives the inputs when the table hides them.</summary>
+    public RowInference Infer(PrintedLayer row)
+    {
+        if (row.Output is not { } output || row.OutputLast is not long u || u == 0) return RowInference.CannotSolve("output's last axis (units)");
+        var input = row.InputLast;
+        var candidates = new List<Candidate>();
+        foreach (var bias in new[] { true, false })
+        {
+            var rest = row.Params - (bias ? u : 0);
+            if (rest <= 0 || rest % u != 0 || (input is long i && rest / u != i)) continue;
+            var n = rest / u;
+            var inText = input is null ? "in" : PrintedFit.N(n);
+            var conclusion = (input is null ? $"in = {PrintedFit.N(n)} inputs, " : "") + $"units = {u}" + (bias ? ", with a bias" : ", no bias (use_bias=False)");
+            candidates.Add(new Candidate(new JsonObject { ["units"] = u, ["use_bias"] = bias }, [(row.Input ?? output).With(-1, n)],
+                bias ? $"({inText} + 1)·{u}" : $"{inText}·{u}", bias ? $"({PrintedFit.N(n)} + 1)·{u}" : $"{PrintedFit.N(n)}·{u}", conclusion));
+        }
+        return RowInference.Of(PrintedFit.Keep(this, row, candidates), () => input is long i
+            ? $"Dense({u}) on {PrintedFit.N(i)} inputs has ({PrintedFit.N(i)} + 1)·{u} = {PrintedFit.N(Checked.Multiply(i + 1, u))} with a bias or {PrintedFit.N(Checked.Multiply(i, u))} without, not {PrintedFit.N(row.Params)}"
+            : $"{PrintedFit.N(row.Params)} is not a multiple of the {u} units (with or without a bias)");
+    }
+
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
         var input = call.Input;

@@ -9,8 +9,20 @@ public sealed class EmbeddingDeclaration(string className, PositionalOrder posit
     [
         ConfigKey.Req("input_dim"), ConfigKey.Req("output_dim"), ConfigKey.Opt("embeddings_initializer", "uniform"),
         ConfigKey.Opt("mask_zero", false), ConfigKey.Opt("input_length", null), Lora.Key, .. extraKeys,
-    ])
+    ]), IPrintedInference
 {
+    /// <summary>The count is <c>input_dim · output_dim</c>: the vocabulary is the count over the output's last axis.</summary>
+    public RowInference Infer(PrintedLayer row)
+    {
+        if (row.Output is not { } output || row.OutputLast is not long d || d == 0) return RowInference.CannotSolve("output's last axis (output_dim)");
+        if (row.Params % d != 0) return RowInference.Inconsistent($"{PrintedFit.N(row.Params)} is not a multiple of output_dim = {d}");
+        var v = row.Params / d;
+        var candidate = new Candidate(new JsonObject { ["input_dim"] = v, ["output_dim"] = d }, [row.Input ?? new Shape(output.Take(output.Rank - 1))],
+            $"input_dim·{d}", $"{PrintedFit.N(v)}·{d}", $"a vocabulary of input_dim = {PrintedFit.N(v)} tokens, output_dim = {d}");
+        return RowInference.Of(PrintedFit.Keep(this, row, [candidate]),
+            () => $"{ClassName}({PrintedFit.N(v)}, {d}) does not turn the printed input into the printed output {output}");
+    }
+
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
         var input = call.Input;

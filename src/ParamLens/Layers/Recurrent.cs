@@ -268,12 +268,70 @@ internal static class Recurrence
     }
 }
 
+/// <summary>One bias layout of a recurrent class: <paramref name="Gates"/> gate blocks, <paramref name="BiasPerUnit"/> biases
+/// per unit, and the config keys that give it.</summary>
+public sealed record BiasLayout(int Gates, int BiasPerUnit, JsonObject Config, string What);
+
+/// <summary>Printed rows of the recurrent layers: units from the output's last axis; the count <c>g·(u·D + u²) + b·u</c>
+/// gives the input features D when the table hides them, for each bias layout.</summary>
+public static class RecurrentInference
+{
+    public static RowInference Solve(LayerDeclaration declaration, IReadOnlyList<BiasLayout> layouts, PrintedLayer row)
+    {
+        if (row.OutputLast is not long u || u == 0) return RowInference.CannotSolve("units (the output's last axis)");
+        var candidates = Candidates(layouts, row, u, row.Params).Select(c => new Candidate(c.Config, [c.Input], c.Equation, c.Formula, c.Conclusion));
+        return RowInference.Of(PrintedFit.Keep(declaration, row, candidates), () => row.InputLast is long d
+            ? $"no {declaration.ClassName} of {u} units on {PrintedFit.N(d)} input features has {PrintedFit.N(row.Params)} parameters"
+            : $"no whole number of input features gives {PrintedFit.N(row.Params)} for {u} units");
+    }
+
+    /// <summary>The config (units, bias layout, sequences and states as printed), the input it is called on, and the words,
+    /// for each layout whose count leaves a whole number of input features.</summary>
+    public static IEnumerable<(JsonObject Config, Shape Input, string Equation, string Formula, string Conclusion)> Candidates(
+        IReadOnlyList<BiasLayout> layouts, PrintedLayer row, long units, long count)
+    {
+        var u = units;
+        var inputFeatures = row.InputLast;
+        foreach (var layout in layouts)
+        {
+            var g = layout.Gates;
+            var rest = count - layout.BiasPerUnit * u - Checked.Multiply(Checked.Multiply(g, u), u);
+            if (rest <= 0 || rest % (g * u) != 0) continue;
+            var d = rest / (g * u);
+            if (inputFeatures is long known && known != d) continue;
+            var config = (JsonObject)layout.Config.DeepClone();
+            config["units"] = u;
+            config["return_sequences"] = row.Output is { Rank: 3 };
+            config["return_state"] = row.Outputs is { Count: > 1 };
+            var input = row.Input is { Rank: 3 } printed ? printed.With(-1, d) : Shape.Of(null, null, d);
+            var dText = inputFeatures is null ? "D" : PrintedFit.N(d);
+            var gate = g == 1 ? "" : $"{g}·";
+            var bias = layout.BiasPerUnit == 0 ? "" : $" + {layout.BiasPerUnit}·{u}";
+            yield return (config, input, $"{gate}({u}·{dText} + {u}²){bias}", $"{gate}({u}·{PrintedFit.N(d)} + {u}²){bias}",
+                $"units = {u}" + (inputFeatures is null ? $" on D = {PrintedFit.N(d)} input features" : "") + $", {layout.What}");
+        }
+    }
+}
+
 /// <summary>Keras <c>SimpleRNN</c>, <c>LSTM</c>, <c>GRU</c>: a cell run over the time axis. The weights belong to the cell
 /// (Keras path <c>lstm/lstm_cell/kernel</c>); the layer takes the cell's config keys and defaults.</summary>
 public sealed class RecurrentLayerDeclaration(string className, GatedCellDeclaration cell)
-    : LayerDeclaration(className, cell.Positional, [.. Recurrence.Flags, ConfigKey.Opt("time_major", false), .. Recurrence.CellKeys(cell)])
+    : LayerDeclaration(className, cell.Positional, [.. Recurrence.Flags, ConfigKey.Opt("time_major", false), .. Recurrence.CellKeys(cell)]),
+    IPrintedInference
 {
     public GatedCellDeclaration Cell { get; } = cell;
+
+    /// <summary>The bias layouts the class can have: with a bias or without, and for GRU with or without reset_after.</summary>
+    public IReadOnlyList<BiasLayout> BiasLayouts() => Cell is GRUCellDeclaration
+        ?
+        [
+            new(3, 6, new() { ["use_bias"] = true, ["reset_after"] = true }, "reset_after=True (bias (2, 3u): Keras 3 and tf.keras 2 default)"),
+            new(3, 3, new() { ["use_bias"] = true, ["reset_after"] = false }, "reset_after=False (bias (3u,): Keras ≤2.3 and TF.js default)"),
+            new(3, 0, new() { ["use_bias"] = false }, "no bias"),
+        ]
+        : [new(Cell.Gates, Cell.Gates, new() { ["use_bias"] = true }, "with a bias"), new(Cell.Gates, 0, new() { ["use_bias"] = false }, "no bias")];
+
+    public RowInference Infer(PrintedLayer row) => RecurrentInference.Solve(this, BiasLayouts(), row);
 
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -408,9 +466,12 @@ public sealed class CuDNNRecurrentDeclaration(string className, int gates, Posit
         ConfigKey.Req("units"), ConfigKey.Opt("kernel_initializer", "glorot_uniform"), ConfigKey.Opt("recurrent_initializer", "orthogonal"),
         ConfigKey.Opt("bias_initializer", "zeros"), .. keys, ConfigKey.Opt("return_sequences", false), ConfigKey.Opt("return_state", false),
         ConfigKey.Opt("go_backwards", false), ConfigKey.Opt("stateful", false), ConfigKey.Opt("time_major", false),
-    ])
+    ]), IPrintedInference
 {
     public int Gates { get; } = gates;
+
+    public RowInference Infer(PrintedLayer row) =>
+        RecurrentInference.Solve(this, [new(Gates, 2 * Gates, [], $"CuDNN bias of {2 * Gates}·u")], row);
 
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {

@@ -1,3 +1,4 @@
+using ParamLens.Layers;
 using ParamLens.Printed;
 
 namespace ParamLens.Tests.Printed;
@@ -165,7 +166,7 @@ public class PrintedReaderTests
     private static RowInference Infer(string cls, Shapes.Shape[] inputs, Shapes.Shape output, long count)
     {
         var row = new PrintedRow { Name = "x", ClassText = cls, ClassName = cls, ShapeText = output.ToString(), OutputShapes = [output], Params = count };
-        return InferenceRules.For(cls)!.Infer(new RowContext(row, inputs, Keras3: true));
+        return InferenceRules.Infer(new RowContext(row, inputs, Keras3: true))!;
     }
 }
 
