@@ -10,9 +10,13 @@ public sealed record RowContext(PrintedRow Row, IReadOnlyList<Shape>? Inputs, bo
 {
     public long P => Row.Params;
 
+    /// <summary>A Keras 3 table does not say its minor version: its rows are read under 3.14, which has every Keras 3
+    /// feature the declarations know (batch renormalization came in 3.14).</summary>
+    private static readonly KerasVersion NewestKeras3 = KerasVersion.Parse("3.14.0");
+
     /// <summary>The row as a declaration reads it, under the newest Keras of the table's era.</summary>
     public PrintedLayer Layer => new(Row.ClassName ?? Row.ClassText, Row.Params, Row.OutputShapes, Inputs,
-        Keras3 ? KerasVersion.Keras3 : KerasVersion.Keras2);
+        Keras3 ? NewestKeras3 : KerasVersion.Keras2);
 }
 
 /// <summary>

@@ -162,6 +162,14 @@ public class PrintedReaderTests
     }
 
     [Fact]
+    public void A_Keras3_batch_norm_row_of_seven_per_channel_is_renorm()
+    {
+        // Keras 3.14+ renorm: gamma, beta, moving mean and variance, and three renorm statistics, 7 · 16 = 112, 5 · 16 = 80 not trained.
+        var renorm = Assert.Single(Infer("BatchNormalization", [Shape(null, 8, 16)], Shape(null, 8, 16), 112).Solutions);
+        Assert.Equal(80, renorm.NonTrainable);
+    }
+
+    [Fact]
     public void CuDNN_rows_are_solved_with_their_double_biases()
     {
         // CuDNNLSTM(64) on 32 features: 4·(64·32 + 64²) + 8·64 = 24,576 + 512 = 25,088; the bias is (8·64,) = (512,).
