@@ -220,9 +220,10 @@ public sealed class SeparableConvDeclaration(int rank) : LayerDeclaration($"Sepa
         foreach (var bias in new[] { true, false })
             for (long dm = 1; dm <= MaxDepthMultiplier; dm++)
             {
-                var rest = row.Params - (bias ? f : 0) - Checked.Multiply(Checked.Multiply(cin, dm), f);
-                if (rest <= 0 || rest % (cin * dm) != 0) continue;
-                foreach (var kernel in PrintedFit.Factorizations(rest / (cin * dm), Rank))
+                var middle = Checked.Multiply(cin, dm);
+                var rest = row.Params - (bias ? f : 0) - Checked.Multiply(middle, f);
+                if (rest <= 0 || rest % middle != 0) continue;
+                foreach (var kernel in PrintedFit.Factorizations(rest / middle, Rank))
                 {
                     var config = new JsonObject
                     {

@@ -27,6 +27,10 @@ public abstract class GatedCellDeclaration(string className, int gates, string g
     public int Gates { get; } = gates;
 
     public abstract IReadOnlyList<long> StateSizes(LayerConfig cell);
+
+    /// <summary>The bias layouts a printed row of a layer running this cell can have: with a bias or without.</summary>
+    public virtual IReadOnlyList<BiasLayout> BiasLayouts() =>
+        [new(Gates, Gates, new() { ["use_bias"] = true }, "with a bias"), new(Gates, 0, new() { ["use_bias"] = false }, "no bias")];
     public long OutputSize(LayerConfig cell) => Units(cell);
 
     protected static long Units(LayerConfig cell)
@@ -101,6 +105,13 @@ public sealed class GRUCellDeclaration() : GatedCellDeclaration("GRUCell", 3, "u
 {
     public static bool ResetAfterByDefault(KerasVersion v) =>
         v.IsKeras3 || (v.Major == 2 && v.Minor >= 3 && !v.IsStandalone);
+
+    public override IReadOnlyList<BiasLayout> BiasLayouts() =>
+    [
+        new(3, 6, new() { ["use_bias"] = true, ["reset_after"] = true }, "reset_after=True (bias (2, 3u): Keras 3 and tf.keras 2 default)"),
+        new(3, 3, new() { ["use_bias"] = true, ["reset_after"] = false }, "reset_after=False (bias (3u,): Keras ≤2.3 and TF.js default)"),
+        new(3, 0, new() { ["use_bias"] = false }, "no bias"),
+    ];
 
     public override IReadOnlyList<long> StateSizes(LayerConfig cell) => [Units(cell)];
 
@@ -321,17 +332,7 @@ public sealed class RecurrentLayerDeclaration(string className, GatedCellDeclara
 {
     public GatedCellDeclaration Cell { get; } = cell;
 
-    /// <summary>The bias layouts the class can have: with a bias or without, and for GRU with or without reset_after.</summary>
-    public IReadOnlyList<BiasLayout> BiasLayouts() => Cell is GRUCellDeclaration
-        ?
-        [
-            new(3, 6, new() { ["use_bias"] = true, ["reset_after"] = true }, "reset_after=True (bias (2, 3u): Keras 3 and tf.keras 2 default)"),
-            new(3, 3, new() { ["use_bias"] = true, ["reset_after"] = false }, "reset_after=False (bias (3u,): Keras ≤2.3 and TF.js default)"),
-            new(3, 0, new() { ["use_bias"] = false }, "no bias"),
-        ]
-        : [new(Cell.Gates, Cell.Gates, new() { ["use_bias"] = true }, "with a bias"), new(Cell.Gates, 0, new() { ["use_bias"] = false }, "no bias")];
-
-    public RowInference Infer(PrintedLayer row) => RecurrentInference.Solve(this, BiasLayouts(), row);
+    public RowInference Infer(PrintedLayer row) => RecurrentInference.Solve(this, Cell.BiasLayouts(), row);
 
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {

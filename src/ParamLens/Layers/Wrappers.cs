@@ -131,7 +131,7 @@ public sealed class BidirectionalDeclaration() : LayerDeclaration("Bidirectional
             foreach (var inner in PrintedInnerClasses)
             {
                 if (LayerCatalog.Find(inner) is not RecurrentLayerDeclaration recurrent) continue;
-                foreach (var (config, input, equation, formula, conclusion) in RecurrentInference.Candidates(recurrent.BiasLayouts(), row, units, row.Params / 2))
+                foreach (var (config, input, equation, formula, conclusion) in RecurrentInference.Candidates(recurrent.Cell.BiasLayouts(), row, units, row.Params / 2))
                     candidates.Add(new Candidate(new JsonObject { ["layer"] = new JsonObject { ["class_name"] = inner, ["config"] = config }, ["merge_mode"] = merge },
                         [input], $"2·[{equation}]", $"2·[{formula}]", $"Bidirectional({inner}), {words}: {conclusion}"));
             }
