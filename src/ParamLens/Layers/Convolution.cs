@@ -370,7 +370,9 @@ internal static class ConvInference
             var padded = (JsonObject)config.DeepClone();
             padded["padding"] = padding;
             if (PrintedFit.FitAxes(declaration, row, padded, rank, channels, options ?? PrintedFit.WindowOptions()) is not { } fitted) continue;
-            if (PrintedFit.Try(declaration, row, new Candidate(fitted, inputs, equation, formula, conclusion, ShapeNotes: true)) is { } solution)
+            // The spatial arithmetic explains the fit only when the table prints the input's lengths.
+            var spatialPrinted = row.Input is { } printed && printed.Rank == rank + 2 && printed.Skip(1).Take(rank).All(d => d is not null);
+            if (PrintedFit.Try(declaration, row, new Candidate(fitted, inputs, equation, formula, conclusion, ShapeNotes: spatialPrinted)) is { } solution)
                 return solution;
         }
         return null;
