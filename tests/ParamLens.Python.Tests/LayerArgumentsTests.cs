@@ -1,6 +1,5 @@
 using ParamLens.Graph;
 using ParamLens.Layers;
-using ParamLens.Python.Keras;
 
 namespace ParamLens.Python.Tests;
 
@@ -17,7 +16,7 @@ public class LayerArgumentsTests
             if (required.Length == 0) continue;
             foreach (var version in new[] { KerasVersion.Keras3, KerasVersion.Keras2 })
             {
-                var positional = LayerArguments.For(declaration.ClassName, version);
+                var positional = declaration.Positional.In(version);
                 var unplaced = required.Where(r => !positional.Contains(r)).ToArray();
                 if (unplaced.Length > 0) missing.Add($"{declaration.ClassName} ({version.Text}): {string.Join(", ", unplaced)}");
             }

@@ -195,15 +195,32 @@ public class ProgramTests
 
 public class LayerArgumentTests
 {
+    private static IReadOnlyList<string> Positional(string className, string version) =>
+        Layers.LayerCatalog.Find(className)!.Positional.In(Layers.KerasVersion.Parse(version));
+
     [Fact]
     public void Positional_Order_Follows_The_Keras_Version()
     {
         // Keras 3: Conv2D(filters, kernel_size, strides, padding, data_format, dilation_rate, groups, activation, …)
-        Assert.Equal("groups", Keras.LayerArguments.For("Conv2D", ParamLens.Layers.KerasVersion.Keras3)[6]);
+        Assert.Equal("groups", Positional("Conv2D", "3.0.0")[6]);
         // Keras 2.2.4: no groups, so the seventh is activation
-        Assert.Equal("activation", Keras.LayerArguments.For("Conv2D", ParamLens.Layers.KerasVersion.Parse("2.2.4"))[6]);
+        Assert.Equal("activation", Positional("Conv2D", "2.2.4")[6]);
         // Keras 2 Conv2DTranspose has output_padding after padding; Keras 3 does not
-        Assert.Equal("output_padding", Keras.LayerArguments.For("Conv2DTranspose", ParamLens.Layers.KerasVersion.Keras2)[4]);
-        Assert.Equal("data_format", Keras.LayerArguments.For("Conv2DTranspose", ParamLens.Layers.KerasVersion.Keras3)[4]);
+        Assert.Equal("output_padding", Positional("Conv2DTranspose", "2.15.0")[4]);
+        Assert.Equal("data_format", Positional("Conv2DTranspose", "3.0.0")[4]);
+        // LeakyReLU's one parameter is alpha in Keras 2 and negative_slope in Keras 3
+        Assert.Equal(["alpha"], Positional("LeakyReLU", "2.15.0"));
+        Assert.Equal(["negative_slope"], Positional("LeakyReLU", "3.0.0"));
+    }
+
+    [Fact]
+    public void The_binding_reads_the_order_from_the_declaration()
+    {
+        // Conv2D(8, 3, 2, "same") on 16×16×3: strides 2 with same padding gives ⌈16 / 2⌉ = 8; (3·3·3 + 1)·8 = 224.
+        var run = Py.Run("import keras\nm = keras.Sequential([keras.Input((16, 16, 3)), keras.layers.Conv2D(8, 3, 2, 'same')])\n");
+        var layer = run.Models[0].Layers[0];
+        Assert.Equal("same", layer.Config!.String("padding"));
+        Assert.Equal(Shapes.Shape.Of(null, 8, 8, 8), layer.InboundNodes[0].Outputs[0].Shape);
+        Assert.Equal(224, layer.OwnWeights.Sum(w => w.Shape.ElementCount));
     }
 }

@@ -5,6 +5,7 @@ namespace ParamLens.Layers;
 
 /// <summary>Keras <c>ReLU</c>: <c>max(x, 0)</c> with optional cap, slope and threshold; no weights.</summary>
 public sealed class ReLUDeclaration() : WeightlessLayerDeclaration("ReLU",
+    PositionalOrder.Of("max_value", "negative_slope", "threshold"),
     ConfigKey.Opt("max_value", null), ConfigKey.Opt("negative_slope", 0.0), ConfigKey.Opt("threshold", 0.0))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
@@ -14,6 +15,7 @@ public sealed class ReLUDeclaration() : WeightlessLayerDeclaration("ReLU",
 /// <summary>Keras <c>LeakyReLU</c>: slope <c>negative_slope</c> (Keras 3) or <c>alpha</c> (Keras 2), 0.3 by default, below
 /// zero; no weights.</summary>
 public sealed class LeakyReLUDeclaration() : WeightlessLayerDeclaration("LeakyReLU",
+    PositionalOrder.ByVersion(v => v.IsKeras3 ? ["negative_slope"] : ["alpha"]),
     ConfigKey.ByVersion("negative_slope", v => v.IsKeras3 ? (JsonNode)0.3 : null),
     ConfigKey.ByVersion("alpha", v => v.IsKeras3 ? null : (JsonNode)0.3))
 {
@@ -25,21 +27,21 @@ public sealed class LeakyReLUDeclaration() : WeightlessLayerDeclaration("LeakyRe
 }
 
 /// <summary>Keras <c>ELU</c>: <c>alpha·(exp(x) − 1)</c> below zero; no weights.</summary>
-public sealed class ELUDeclaration() : WeightlessLayerDeclaration("ELU", ConfigKey.Opt("alpha", 1.0))
+public sealed class ELUDeclaration() : WeightlessLayerDeclaration("ELU", PositionalOrder.Of("alpha"), ConfigKey.Opt("alpha", 1.0))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, $"the shape is unchanged: ELU with the fixed alpha {call.Config.Double("alpha")} acts on each value")];
 }
 
 /// <summary>Keras <c>Softmax</c>: normalises along <c>axis</c> so the values sum to 1; no weights.</summary>
-public sealed class SoftmaxDeclaration() : WeightlessLayerDeclaration("Softmax", ConfigKey.Opt("axis", -1))
+public sealed class SoftmaxDeclaration() : WeightlessLayerDeclaration("Softmax", PositionalOrder.Of("axis"), ConfigKey.Opt("axis", -1))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, $"the shape is unchanged: values are normalised along axis {string.Join(", ", call.Config.IntList("axis"))} to sum to 1")];
 }
 
 /// <summary>Keras 2 <c>ThresholdedReLU</c> (removed in Keras 3): <c>x if x &gt; theta else 0</c>; no weights.</summary>
-public sealed class ThresholdedReLUDeclaration() : WeightlessLayerDeclaration("ThresholdedReLU", ConfigKey.Opt("theta", 1.0))
+public sealed class ThresholdedReLUDeclaration() : WeightlessLayerDeclaration("ThresholdedReLU", PositionalOrder.Of("theta"), ConfigKey.Opt("theta", 1.0))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, $"the shape is unchanged: values not above theta = {call.Config.Double("theta")} become 0")];
@@ -48,9 +50,27 @@ public sealed class ThresholdedReLUDeclaration() : WeightlessLayerDeclaration("T
 /// <summary>Keras <c>PReLU</c>: a learned negative slope per value of the input (without the batch axis), shared along
 /// <c>shared_axes</c>.</summary>
 public sealed class PReLUDeclaration() : LayerDeclaration("PReLU",
+    PositionalOrder.Of("alpha_initializer", "alpha_regularizer", "alpha_constraint", "shared_axes"),
     ConfigKey.Opt("alpha_initializer", "zeros"), ConfigKey.Opt("alpha_regularizer", null), ConfigKey.Opt("alpha_constraint", null),
-    ConfigKey.Opt("shared_axes", null))
+    ConfigKey.Opt("shared_axes", null)), IPrintedInference
 {
+    /// <summary>Every choice of shared axes whose alpha shape has the printed count.</summary>
+    public RowInference Infer(PrintedLayer row)
+    {
+        if (row.Output is not { Rank: >= 2 } output || output.WithoutBatch.Any(d => d is null)) return RowInference.CannotSolve("output shape");
+        var rank = output.Rank - 1;
+        var candidates = new List<Candidate>();
+        for (var mask = 0; mask < 1 << rank; mask++)
+        {
+            var shared = Enumerable.Range(1, rank).Where(a => (mask & (1 << (a - 1))) != 0).ToArray();
+            var alpha = output.WithoutBatch.Select((d, i) => shared.Contains(i + 1) ? 1 : d!.Value);
+            candidates.Add(new Candidate(new JsonObject { ["shared_axes"] = shared.Length == 0 ? null : Json.Ints([.. shared.Select(a => (long)a)]) },
+                [output], "∏ alpha shape", string.Join("·", alpha),
+                shared.Length == 0 ? "one alpha per element (no shared axes)" : $"shared_axes = [{string.Join(", ", shared)}]"));
+        }
+        return RowInference.Of(PrintedFit.Keep(this, row, candidates), () => $"no choice of shared axes of {output} gives {PrintedFit.N(row.Params)}");
+    }
+
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, "the shape is unchanged: each value gets its own learned slope below zero")];
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ParamLens.Shapes;
 
 namespace ParamLens.Layers;
@@ -32,10 +33,44 @@ internal static class AttentionInputs
 /// <c>output_shape</c> (default: the query's last dimension). <c>attention_axes</c> does not change the count.
 /// </summary>
 public sealed class MultiHeadAttentionDeclaration() : LayerDeclaration("MultiHeadAttention",
+    PositionalOrder.Of("num_heads", "key_dim", "value_dim", "dropout", "use_bias", "output_shape", "attention_axes"),
     ConfigKey.Req("num_heads"), ConfigKey.Req("key_dim"), ConfigKey.Opt("value_dim", null), ConfigKey.Opt("dropout", 0.0),
     ConfigKey.Opt("use_bias", true), ConfigKey.Opt("output_shape", null), ConfigKey.Opt("attention_axes", null),
-    ConfigKey.Opt("use_gate", false), AttentionInputs.ReturnScores)
+    ConfigKey.Opt("use_gate", false), AttentionInputs.ReturnScores), IPrintedInference
 {
+    /// <summary>With value_dim = key_dim the count is <c>H·kd·(Dq + Dk + Dv + O + 3) + O</c> with biases: only the product
+    /// heads × key_dim is determined, so every split of it is tried.</summary>
+    public RowInference Infer(PrintedLayer row)
+    {
+        if (row.OutputLast is not long o) return RowInference.CannotSolve("output's last axis");
+        var inputs = row.Inputs ?? [];
+        var dims = inputs.Select(s => s.Rank > 0 ? s[-1] : null).ToArray();
+        if (dims.Length == 0 || dims.Any(d => d is null)) return RowInference.CannotSolve("query and value sizes (Connected to)");
+        var dq = dims[0]!.Value;
+        var dv = dims.Length > 1 ? dims[1]!.Value : dq;
+        var dk = dims.Length > 2 ? dims[2]!.Value : dv;
+        // Self-attention printed with one input is called on it as query and value.
+        IReadOnlyList<Shape> callInputs = inputs.Count > 1 ? inputs : [inputs[0], inputs[0]];
+        var candidates = new List<Candidate>();
+        foreach (var bias in new[] { true, false })
+        {
+            var perUnit = dq + dk + dv + o + (bias ? 3 : 0);
+            var rest = row.Params - (bias ? o : 0);
+            if (rest <= 0 || rest % perUnit != 0) continue;
+            var product = rest / perUnit;
+            var equation = bias ? $"H·kd·({dq} + {dk} + {dv} + {o} + 3) + {o}" : $"H·kd·({dq} + {dk} + {dv} + {o})";
+            foreach (var heads in PrintedFit.Divisors(product))
+            {
+                var keyDim = product / heads;
+                var config = new JsonObject { ["num_heads"] = heads, ["key_dim"] = keyDim, ["use_bias"] = bias };
+                if (o != dq) config["output_shape"] = o;
+                candidates.Add(new Candidate(config, callInputs, equation, equation.Replace("H·kd", $"{heads}·{keyDim}", StringComparison.Ordinal),
+                    $"num_heads × key_dim = {PrintedFit.N(product)}: {heads} × {keyDim}" + (bias ? "" : ", no biases")));
+            }
+        }
+        return RowInference.Of(PrintedFit.Keep(this, row, candidates), () => $"no heads × key_dim gives {PrintedFit.N(row.Params)} for query {dq}, key {dk}, value {dv}, output {o}");
+    }
+
     private static (long Heads, long KeyDim, long ValueDim) Sizes(LayerConfig c)
     {
         var heads = c.Long("num_heads");
@@ -130,6 +165,7 @@ public sealed class MultiHeadAttentionDeclaration() : LayerDeclaration("MultiHea
 /// key/value heads, each of <c>head_dim</c>; the output projection maps back to the query's feature size. Rank-3 inputs only.
 /// </summary>
 public sealed class GroupedQueryAttentionDeclaration() : LayerDeclaration("GroupedQueryAttention",
+    PositionalOrder.Of("head_dim", "num_query_heads", "num_key_value_heads", "dropout", "use_bias"),
     ConfigKey.Req("head_dim"), ConfigKey.Req("num_query_heads"), ConfigKey.Req("num_key_value_heads"), ConfigKey.Opt("dropout", 0.0),
     ConfigKey.Opt("use_bias", true), ConfigKey.Opt("use_gate", false), AttentionInputs.ReturnScores)
 {
@@ -184,8 +220,8 @@ public sealed class GroupedQueryAttentionDeclaration() : LayerDeclaration("Group
 /// <c>compute_output_shape</c> returns the query's shape, but functional models take their shapes from tracing the call,
 /// which gives the value's width, as Keras 3 does.)
 /// </summary>
-public abstract class ScoreAttentionDeclaration(string className, params ConfigKey[] keys)
-    : LayerDeclaration(className, [ConfigKey.Opt("dropout", 0.0), AttentionInputs.ReturnScores, .. keys])
+public abstract class ScoreAttentionDeclaration(string className, PositionalOrder positional, params ConfigKey[] keys)
+    : LayerDeclaration(className, positional, [ConfigKey.Opt("dropout", 0.0), AttentionInputs.ReturnScores, .. keys])
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -201,7 +237,7 @@ public abstract class ScoreAttentionDeclaration(string className, params ConfigK
 
 /// <summary>Keras <c>Attention</c>: a learned scalar <c>scale</c> when <c>use_scale</c>, and a learned scalar
 /// <c>concat_score_weight</c> when <c>score_mode='concat'</c>.</summary>
-public sealed class DotAttentionDeclaration() : ScoreAttentionDeclaration("Attention",
+public sealed class DotAttentionDeclaration() : ScoreAttentionDeclaration("Attention", PositionalOrder.Of("use_scale", "score_mode"),
     ConfigKey.Opt("use_scale", false), ConfigKey.Opt("score_mode", "dot"))
 {
     public override IEnumerable<WeightSpec> Weights(LayerCall call)
@@ -215,7 +251,7 @@ public sealed class DotAttentionDeclaration() : ScoreAttentionDeclaration("Atten
 
 /// <summary>Keras <c>AdditiveAttention</c>: with <c>use_scale</c> (the default) a learned <c>scale</c> vector, sized by
 /// the query's last dim in Keras 3 and by the value's last dim in Keras 2.</summary>
-public sealed class AdditiveAttentionDeclaration() : ScoreAttentionDeclaration("AdditiveAttention", ConfigKey.Opt("use_scale", true))
+public sealed class AdditiveAttentionDeclaration() : ScoreAttentionDeclaration("AdditiveAttention", PositionalOrder.Of("use_scale"), ConfigKey.Opt("use_scale", true))
 {
     public override IEnumerable<WeightSpec> Weights(LayerCall call)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ParamLens.Shapes;
 using static ParamLens.Layers.SpatialArithmetic;
 
@@ -5,11 +6,17 @@ namespace ParamLens.Layers;
 
 /// <summary>Keras <c>Conv1D/2D/3D</c>: F filters, each a kernel window over all input channels (per group), plus a bias.</summary>
 public sealed class ConvDeclaration(int rank) : LayerDeclaration($"Conv{rank}D",
+    // Standalone Keras 2.0–2.3 has no groups.
+    PositionalOrder.ByVersion(v => v.IsStandalone
+        ? ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias"]
+        : ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "groups", "activation", "use_bias"]),
     ConfigKey.Req("filters"), ConfigKey.Req("kernel_size"), ConfigKey.Opt("strides", 1), ConfigKey.Opt("padding", "valid"),
     ConfigKey.Opt("data_format", null), ConfigKey.Opt("dilation_rate", 1), ConfigKey.Opt("groups", 1),
-    ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true), Lora.Key)
+    ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true), Lora.Key), IPrintedInference
 {
     public int Rank { get; } = rank;
+
+    public RowInference Infer(PrintedLayer row) => ConvInference.Solve(this, Rank, transposed: false, row);
 
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -58,11 +65,17 @@ public sealed class ConvDeclaration(int rank) : LayerDeclaration($"Conv{rank}D",
 
 /// <summary>Keras <c>Conv1DTranspose/2D/3D</c>: the kernel is stored as window + (filters, input channels).</summary>
 public sealed class ConvTransposeDeclaration(int rank) : LayerDeclaration($"Conv{rank}DTranspose",
+    // Keras 2 takes output_padding right after padding; Keras 3 only by keyword.
+    PositionalOrder.ByVersion(v => v.IsKeras3
+        ? ["filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "use_bias"]
+        : ["filters", "kernel_size", "strides", "padding", "output_padding", "data_format", "dilation_rate", "activation", "use_bias"]),
     ConfigKey.Req("filters"), ConfigKey.Req("kernel_size"), ConfigKey.Opt("strides", 1), ConfigKey.Opt("padding", "valid"),
     ConfigKey.Opt("output_padding", null), ConfigKey.Opt("data_format", null), ConfigKey.Opt("dilation_rate", 1),
-    ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true))
+    ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true)), IPrintedInference
 {
     public int Rank { get; } = rank;
+
+    public RowInference Infer(PrintedLayer row) => ConvInference.Solve(this, Rank, transposed: true, row);
 
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -117,10 +130,39 @@ public sealed class ConvTransposeDeclaration(int rank) : LayerDeclaration($"Conv
 /// <summary>Keras <c>DepthwiseConv1D/2D</c>: each input channel convolved on its own by <c>depth_multiplier</c> kernels, so the
 /// output has <c>Cin · depth_multiplier</c> channels. The kernel is named <c>kernel</c> in Keras 3, <c>depthwise_kernel</c> in Keras 2.</summary>
 public sealed class DepthwiseConvDeclaration(int rank) : LayerDeclaration($"DepthwiseConv{rank}D",
+    PositionalOrder.Of("kernel_size", "strides", "padding", "depth_multiplier", "data_format", "dilation_rate", "activation", "use_bias"),
     ConfigKey.Req("kernel_size"), ConfigKey.Opt("strides", 1), ConfigKey.Opt("padding", "valid"), ConfigKey.Opt("depth_multiplier", 1),
-    ConfigKey.Opt("data_format", null), ConfigKey.Opt("dilation_rate", 1), ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true))
+    ConfigKey.Opt("data_format", null), ConfigKey.Opt("dilation_rate", 1), ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true)),
+    IPrintedInference
 {
     public int Rank { get; } = rank;
+
+    /// <summary>The depth multiplier is output channels / input channels; the kernel is solved from the rest of the count.</summary>
+    public RowInference Infer(PrintedLayer row)
+    {
+        if (row.OutputLast is not long cout || cout == 0) return RowInference.CannotSolve("output channels");
+        if (row.Input is not { } input || input.Rank != Rank + 2 || input[-1] is not long cin || cin == 0 || cout % cin != 0)
+            return RowInference.CannotSolve("input channels (or they do not divide the output channels)");
+        var dm = cout / cin;
+        var ks = string.Join("·", Enumerable.Repeat("k", Rank));
+        var solutions = new List<Solution>();
+        foreach (var bias in new[] { true, false })
+        {
+            var rest = row.Params - (bias ? cout : 0);
+            if (rest <= 0 || rest % cout != 0) continue;
+            foreach (var kernel in PrintedFit.Factorizations(rest / cout, Rank))
+            {
+                var window = string.Join("·", kernel);
+                var config = new JsonObject { ["kernel_size"] = Json.Ints(kernel), ["depth_multiplier"] = dm, ["use_bias"] = bias };
+                if (ConvInference.Windowed(this, row, config, Rank, cin, [input],
+                        bias ? $"({ks}·{cin}·{dm} + {cin}·{dm})" : $"{ks}·{cin}·{dm}",
+                        bias ? $"{window}·{cin}·{dm} + {cin}·{dm}" : $"{window}·{cin}·{dm}",
+                        $"a {PrintedFit.KernelText(kernel)} kernel, depth_multiplier = {dm}" + (bias ? "" : ", no bias")) is { } solution)
+                    solutions.Add(solution);
+            }
+        }
+        return RowInference.Of(solutions, () => $"no depthwise kernel gives {PrintedFit.N(row.Params)} with {cin} channels × depth_multiplier {dm}");
+    }
 
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -158,11 +200,44 @@ public sealed class DepthwiseConvDeclaration(int rank) : LayerDeclaration($"Dept
 /// <summary>Keras <c>SeparableConv1D/2D</c>: a depthwise convolution (<c>depth_multiplier</c> windows per input channel) followed
 /// by a 1×1 pointwise convolution to <c>filters</c> channels; the bias is on the output side only.</summary>
 public sealed class SeparableConvDeclaration(int rank) : LayerDeclaration($"SeparableConv{rank}D",
+    PositionalOrder.Of("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "depth_multiplier", "activation", "use_bias"),
     ConfigKey.Req("filters"), ConfigKey.Req("kernel_size"), ConfigKey.Opt("strides", 1), ConfigKey.Opt("padding", "valid"),
     ConfigKey.Opt("data_format", null), ConfigKey.Opt("dilation_rate", 1), ConfigKey.Opt("depth_multiplier", 1),
-    ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true))
+    ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true)), IPrintedInference
 {
     public int Rank { get; } = rank;
+
+    /// <summary>The most depth multipliers tried on a printed row.</summary>
+    private const int MaxDepthMultiplier = 16;
+
+    /// <summary>For each depth multiplier, the pointwise part and bias are known, so the rest of the count gives the kernel.</summary>
+    public RowInference Infer(PrintedLayer row)
+    {
+        if (row.OutputLast is not long f || f == 0) return RowInference.CannotSolve("number of filters");
+        if (row.Input is not { } input || input.Rank != Rank + 2 || input[-1] is not long cin || cin == 0)
+            return RowInference.CannotSolve("input channels");
+        var solutions = new List<Solution>();
+        foreach (var bias in new[] { true, false })
+            for (long dm = 1; dm <= MaxDepthMultiplier; dm++)
+            {
+                var middle = Checked.Multiply(cin, dm);
+                var rest = row.Params - (bias ? f : 0) - Checked.Multiply(middle, f);
+                if (rest <= 0 || rest % middle != 0) continue;
+                foreach (var kernel in PrintedFit.Factorizations(rest / middle, Rank))
+                {
+                    var config = new JsonObject
+                    {
+                        ["filters"] = f, ["kernel_size"] = Json.Ints(kernel), ["depth_multiplier"] = dm, ["use_bias"] = bias,
+                    };
+                    if (ConvInference.Windowed(this, row, config, Rank, cin, [input],
+                            "∏k·Cin·dm + Cin·dm·F" + (bias ? " + F" : ""),
+                            $"{string.Join("·", kernel)}·{cin}·{dm} + {cin}·{dm}·{f}" + (bias ? $" + {f}" : ""),
+                            $"a {PrintedFit.KernelText(kernel)} kernel, depth_multiplier = {dm}" + (bias ? "" : ", no bias")) is { } solution)
+                        solutions.Add(solution);
+                }
+            }
+        return RowInference.Of(solutions, () => $"no kernel and depth multiplier give {PrintedFit.N(row.Params)} with {cin} input channels and {f} filters");
+    }
 
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [ConvWindows.Output(call, ClassName, Rank, call.Config.Long("filters"), "filters")];
@@ -224,6 +299,84 @@ internal static class ConvWindows
     }
 
     public static string? Detail(LayerConfig config) => config.OptString("activation") is { } a && a != "linear" ? a : null;
+}
+
+/// <summary>A printed convolution row solved through its declaration: the count fixes the kernel's volume (and the input
+/// channels when the table hides them); each kernel that divides it is tried with valid then same padding and the
+/// strides (dilation, output padding) under which the declaration reproduces the printed spatial sizes.</summary>
+internal static class ConvInference
+{
+    private const int MaxListed = 12;
+
+    /// <summary>Conv <c>(∏k·Cin + 1)·F</c> and transposed <c>∏k·F·Cin + F</c>.</summary>
+    public static RowInference Solve(LayerDeclaration declaration, int rank, bool transposed, PrintedLayer row)
+    {
+        if (row.OutputLast is not long f || f == 0) return RowInference.CannotSolve("number of filters (the output's last axis)");
+        var printedInput = row.Input is { } s && s.Rank == rank + 2 ? s : null;
+        var cin = printedInput?[-1];
+        var ks = string.Join("·", Enumerable.Repeat("k", rank));
+        var cinText = cin is long known ? PrintedFit.N(known) : "Cin";
+        var found = new List<(Solution S, bool Bias, bool Square, long Max)>();
+        foreach (var bias in new[] { true, false })
+        {
+            var rest = row.Params - (bias ? f : 0);
+            if (rest <= 0 || rest % f != 0) continue;
+            var perFilter = rest / f;
+            foreach (var channels in cin is long c0 ? [c0] : PrintedFit.Divisors(perFilter))
+            {
+                if (channels == 0 || perFilter % channels != 0) continue;
+                var input = printedInput?.With(-1, channels) ?? new Shape([null, .. Enumerable.Repeat<long?>(null, rank), channels]);
+                foreach (var kernel in PrintedFit.Factorizations(perFilter / channels, rank))
+                {
+                    var config = new JsonObject { ["filters"] = f, ["kernel_size"] = Json.Ints(kernel), ["use_bias"] = bias };
+                    var window = string.Join("·", kernel);
+                    var shape = PrintedFit.IsSquare(kernel) && rank > 1 ? $"k = {kernel[0]} (a {PrintedFit.KernelText(kernel)} kernel)"
+                        : rank == 1 ? $"k = {kernel[0]}" : $"a {PrintedFit.KernelText(kernel)} kernel";
+                    var conclusion = shape + (cin is null ? $" on Cin = {PrintedFit.N(channels)} input channel{(channels == 1 ? "" : "s")}" : "")
+                        + (bias ? "" : ", no bias (use_bias=False)");
+                    var solution = Windowed(declaration, row, config, rank, channels, [input],
+                        bias ? $"({ks}·{cinText} + 1)·{f}" : $"{ks}·{cinText}·{f}",
+                        bias ? $"({window}·{PrintedFit.N(channels)} + 1)·{f}" : $"{window}·{PrintedFit.N(channels)}·{f}",
+                        conclusion, transposed ? TransposedOptions : PrintedFit.WindowOptions());
+                    if (solution is not null) found.Add((solution, bias, PrintedFit.IsSquare(kernel), kernel.Max()));
+                }
+            }
+        }
+        // Most likely first: with a bias (the default), square kernels, small windows.
+        var ordered = found.OrderByDescending(x => x.Bias).ThenByDescending(x => x.Square).ThenBy(x => x.Max).Select(x => x.S).ToArray();
+        if (ordered.Length > MaxListed)
+            return new RowInference(ordered.Take(MaxListed).ToArray(), Remark: $"{ordered.Length} kernels fit; the first {MaxListed} are listed");
+        return RowInference.Of(ordered, () =>
+        {
+            var p = PrintedFit.N(row.Params);
+            var perWindow = cin is long i ? $" ({p} − {f}) / ({PrintedFit.N(i)}·{f}) or {p} / ({PrintedFit.N(i)}·{f}) must be a whole kernel size" : "";
+            return $"no kernel reproduces {p} with {f} filters{(cin is long ch ? $" on {PrintedFit.N(ch)} input channels" : "")} and the printed shapes:{perWindow}";
+        });
+    }
+
+    /// <summary>Strides 1 to 8 without output padding, then each output padding below the stride.</summary>
+    private static readonly IReadOnlyList<JsonObject> TransposedOptions =
+    [
+        .. Enumerable.Range(1, 8).Select(s => new JsonObject { ["strides"] = s, ["output_padding"] = null }),
+        .. Enumerable.Range(1, 8).SelectMany(s => Enumerable.Range(0, s).Select(op => new JsonObject { ["strides"] = s, ["output_padding"] = op })),
+    ];
+
+    /// <summary>The first padding (valid, then same) under which some strides make the declaration reproduce the row.</summary>
+    public static Solution? Windowed(LayerDeclaration declaration, PrintedLayer row, JsonObject config, int rank, long channels,
+        IReadOnlyList<Shape> inputs, string equation, string formula, string conclusion, IReadOnlyList<JsonObject>? options = null)
+    {
+        foreach (var padding in new[] { "valid", "same" })
+        {
+            var padded = (JsonObject)config.DeepClone();
+            padded["padding"] = padding;
+            if (PrintedFit.FitAxes(declaration, row, padded, rank, channels, options ?? PrintedFit.WindowOptions()) is not { } fitted) continue;
+            // The spatial arithmetic explains the fit only when the table prints the input's lengths.
+            var spatialPrinted = row.Input is { } printed && printed.Rank == rank + 2 && printed.Skip(1).Take(rank).All(d => d is not null);
+            if (PrintedFit.Try(declaration, row, new Candidate(fitted, inputs, equation, formula, conclusion, ShapeNotes: spatialPrinted)) is { } solution)
+                return solution;
+        }
+        return null;
+    }
 }
 
 /// <summary>Convolutions of rank 1–3, their transposes, and the depthwise and separable convolutions of rank 1–2.</summary>

@@ -6,6 +6,7 @@ namespace ParamLens.Layers;
 
 /// <summary>Keras <c>InputLayer</c>: declares the model's input shape; no weights.</summary>
 public sealed class InputLayerDeclaration() : WeightlessLayerDeclaration("InputLayer",
+    PositionalOrder.Of("shape", "batch_size", "dtype", "sparse", "batch_shape"),
     ConfigKey.Opt("batch_shape", null), ConfigKey.Opt("batch_input_shape", null), ConfigKey.Opt("sparse", false))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
@@ -22,9 +23,31 @@ public sealed class InputLayerDeclaration() : WeightlessLayerDeclaration("InputL
 
 /// <summary>Keras <c>Dense</c>: <c>output = activation(input · kernel + bias)</c> on the last axis.</summary>
 public sealed class DenseDeclaration() : LayerDeclaration("Dense",
+    PositionalOrder.Of("units", "activation", "use_bias", "kernel_initializer", "bias_initializer", "kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint", "bias_constraint"),
     ConfigKey.Req("units"), ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true),
-    ConfigKey.Opt("kernel_initializer", "glorot_uniform"), ConfigKey.Opt("bias_initializer", "zeros"), Lora.Key)
+    ConfigKey.Opt("kernel_initializer", "glorot_uniform"), ConfigKey.Opt("bias_initializer", "zeros"), Lora.Key), IPrintedInference
 {
+    /// <summary>Units from the output's last axis; <c>in·u + u</c> (or <c>in·u</c>) then gives the inputs when the table hides them.</summary>
+    public RowInference Infer(PrintedLayer row)
+    {
+        if (row.Output is not { } output || row.OutputLast is not long u || u == 0) return RowInference.CannotSolve("output's last axis (units)");
+        var input = row.InputLast;
+        var candidates = new List<Candidate>();
+        foreach (var bias in new[] { true, false })
+        {
+            var rest = row.Params - (bias ? u : 0);
+            if (rest <= 0 || rest % u != 0 || (input is long i && rest / u != i)) continue;
+            var n = rest / u;
+            var inText = input is null ? "in" : PrintedFit.N(n);
+            var conclusion = (input is null ? $"in = {PrintedFit.N(n)} inputs, " : "") + $"units = {u}" + (bias ? ", with a bias" : ", no bias (use_bias=False)");
+            candidates.Add(new Candidate(new JsonObject { ["units"] = u, ["use_bias"] = bias }, [(row.Input ?? output).With(-1, n)],
+                bias ? $"({inText} + 1)·{u}" : $"{inText}·{u}", bias ? $"({PrintedFit.N(n)} + 1)·{u}" : $"{PrintedFit.N(n)}·{u}", conclusion));
+        }
+        return RowInference.Of(PrintedFit.Keep(this, row, candidates), () => input is long i
+            ? $"Dense({u}) on {PrintedFit.N(i)} inputs has ({PrintedFit.N(i)} + 1)·{u} = {PrintedFit.N(Checked.Multiply(i + 1, u))} with a bias or {PrintedFit.N(Checked.Multiply(i, u))} without, not {PrintedFit.N(row.Params)}"
+            : $"{PrintedFit.N(row.Params)} is not a multiple of the {u} units (with or without a bias)");
+    }
+
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
         var input = call.Input;
@@ -58,7 +81,7 @@ public sealed class DenseDeclaration() : LayerDeclaration("Dense",
 }
 
 /// <summary>Keras <c>Activation</c>: applies a function element-wise; no weights.</summary>
-public sealed class ActivationDeclaration() : WeightlessLayerDeclaration("Activation", ConfigKey.Req("activation"))
+public sealed class ActivationDeclaration() : WeightlessLayerDeclaration("Activation", PositionalOrder.Of("activation"), ConfigKey.Req("activation"))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, $"the shape is unchanged: {call.Config.OptString("activation") ?? "the activation"} acts on each value")];
@@ -69,6 +92,7 @@ public sealed class ActivationDeclaration() : WeightlessLayerDeclaration("Activa
 /// <summary>Keras <c>EinsumDense</c>: a kernel contracted with the input by an einsum equation, plus an optional bias on
 /// chosen output axes (Keras <c>_analyze_einsum_string</c>).</summary>
 public sealed partial class EinsumDenseDeclaration() : LayerDeclaration("EinsumDense",
+    PositionalOrder.Of("equation", "output_shape", "activation", "bias_axes"),
     ConfigKey.Req("equation"), ConfigKey.Req("output_shape"), ConfigKey.Opt("activation", null), ConfigKey.Opt("bias_axes", null),
     ConfigKey.Opt("kernel_initializer", "glorot_uniform"), ConfigKey.Opt("bias_initializer", "zeros"), Lora.Key)
 {
@@ -185,14 +209,14 @@ public sealed partial class EinsumDenseDeclaration() : LayerDeclaration("EinsumD
 }
 
 /// <summary>Keras <c>Masking</c>: marks timesteps equal to <c>mask_value</c> as masked; no weights.</summary>
-public sealed class MaskingDeclaration() : WeightlessLayerDeclaration("Masking", ConfigKey.Opt("mask_value", 0.0))
+public sealed class MaskingDeclaration() : WeightlessLayerDeclaration("Masking", PositionalOrder.Of("mask_value"), ConfigKey.Opt("mask_value", 0.0))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, $"the shape is unchanged: timesteps whose values all equal {call.Config.Double("mask_value")} are masked for later layers")];
 }
 
 /// <summary>Keras <c>Identity</c>: returns its input; no weights.</summary>
-public sealed class IdentityDeclaration() : WeightlessLayerDeclaration("Identity")
+public sealed class IdentityDeclaration() : WeightlessLayerDeclaration("Identity", PositionalOrder.None)
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) => [Same(call, "the shape is unchanged: the input is passed through")];
 }
@@ -201,6 +225,7 @@ public sealed class IdentityDeclaration() : WeightlessLayerDeclaration("Identity
 /// <c>output_shape</c> (without the batch axis), or from a stored lambda that provably keeps the input shape
 /// (<see cref="LambdaFunction"/>); variables the function creates are not tracked, so it has no weights.</summary>
 public sealed class LambdaDeclaration() : WeightlessLayerDeclaration("Lambda",
+    PositionalOrder.Of("function", "output_shape", "mask", "arguments"),
     ConfigKey.Opt("function", null), ConfigKey.Opt("output_shape", null), ConfigKey.Opt("mask", null), ConfigKey.Opt("arguments", null))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)

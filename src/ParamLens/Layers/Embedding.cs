@@ -5,12 +5,24 @@ namespace ParamLens.Layers;
 
 /// <summary>Keras <c>Embedding</c>: a table of <c>input_dim</c> vectors of size <c>output_dim</c>, looked up by integer index.
 /// Keras 2 also has <c>input_length</c>, which fills unknown input axes.</summary>
-public sealed class EmbeddingDeclaration(string className = "Embedding", params ConfigKey[] extraKeys) : LayerDeclaration(className,
+public sealed class EmbeddingDeclaration(string className, PositionalOrder positional, params ConfigKey[] extraKeys) : LayerDeclaration(className, positional,
     [
         ConfigKey.Req("input_dim"), ConfigKey.Req("output_dim"), ConfigKey.Opt("embeddings_initializer", "uniform"),
         ConfigKey.Opt("mask_zero", false), ConfigKey.Opt("input_length", null), Lora.Key, .. extraKeys,
-    ])
+    ]), IPrintedInference
 {
+    /// <summary>The count is <c>input_dim · output_dim</c>: the vocabulary is the count over the output's last axis.</summary>
+    public RowInference Infer(PrintedLayer row)
+    {
+        if (row.Output is not { } output || row.OutputLast is not long d || d == 0) return RowInference.CannotSolve("output's last axis (output_dim)");
+        if (row.Params % d != 0) return RowInference.Inconsistent($"{PrintedFit.N(row.Params)} is not a multiple of output_dim = {d}");
+        var v = row.Params / d;
+        var candidate = new Candidate(new JsonObject { ["input_dim"] = v, ["output_dim"] = d }, [row.Input ?? new Shape(output.Take(output.Rank - 1))],
+            $"input_dim·{d}", $"{PrintedFit.N(v)}·{d}", $"a vocabulary of input_dim = {PrintedFit.N(v)} tokens, output_dim = {d}");
+        return RowInference.Of(PrintedFit.Keep(this, row, [candidate]),
+            () => $"{ClassName}({PrintedFit.N(v)}, {d}) does not turn the printed input into the printed output {output}");
+    }
+
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
         var input = call.Input;
@@ -65,8 +77,10 @@ public sealed class EmbeddingFamily : LayerFamily
 {
     public override IEnumerable<LayerDeclaration> Declarations() =>
     [
-        new EmbeddingDeclaration(),
-        new EmbeddingDeclaration("ReversibleEmbedding", ConfigKey.Opt("tie_weights", true), ConfigKey.Opt("reverse_dtype", null),
+        new EmbeddingDeclaration("Embedding", PositionalOrder.Of("input_dim", "output_dim", "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero")),
+        new EmbeddingDeclaration("ReversibleEmbedding",
+            PositionalOrder.Of("input_dim", "output_dim", "tie_weights", "embeddings_initializer", "embeddings_regularizer", "embeddings_constraint", "mask_zero"),
+            ConfigKey.Opt("tie_weights", true), ConfigKey.Opt("reverse_dtype", null),
             ConfigKey.Opt("logit_soft_cap", null)),
     ];
 }

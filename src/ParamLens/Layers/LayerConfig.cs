@@ -14,6 +14,25 @@ public sealed record ConfigKey(string Name, JsonNode? Default, bool Required = f
     public JsonNode? DefaultIn(KerasVersion version) => DefaultFor is { } f ? f(version) : Default?.DeepClone();
 }
 
+/// <summary>The parameters a Keras layer constructor takes by position, in order (<c>Dense(units, activation, use_bias, …)</c>):
+/// the config key each positional argument fills. Defaults stay with the <see cref="ConfigKey"/>s.</summary>
+public sealed class PositionalOrder
+{
+    private readonly Func<KerasVersion, IReadOnlyList<string>> _namesFor;
+
+    private PositionalOrder(Func<KerasVersion, IReadOnlyList<string>> namesFor) => _namesFor = namesFor;
+
+    /// <summary>A constructor that takes every argument by keyword (<c>Add(**kwargs)</c>).</summary>
+    public static PositionalOrder None { get; } = Of();
+
+    public static PositionalOrder Of(params string[] names) => new(_ => names);
+
+    /// <summary>An order that differs between Keras versions (a parameter added, moved or renamed).</summary>
+    public static PositionalOrder ByVersion(Func<KerasVersion, string[]> namesFor) => new(namesFor);
+
+    public IReadOnlyList<string> In(KerasVersion version) => _namesFor(version);
+}
+
 /// <summary>
 /// A layer's config with the declaration's defaults filled in. Values keep their JSON form (that is what every
 /// front end produces); typed accessors convert and say which key was wrong.

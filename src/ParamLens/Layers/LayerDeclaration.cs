@@ -70,9 +70,11 @@ public abstract class LayerDeclaration
         ConfigKey.Opt("name", null), ConfigKey.Opt("trainable", true), ConfigKey.Opt("dtype", DType.Float32),
     ];
 
-    protected LayerDeclaration(string className, params ConfigKey[] keys)
+    /// <param name="positional">The constructor parameters Keras takes by position; every declaration states them, even when there are none.</param>
+    protected LayerDeclaration(string className, PositionalOrder positional, params ConfigKey[] keys)
     {
         ClassName = className;
+        Positional = positional;
         // A class may give a base key its own default (e.g. a layer created with trainable=False).
         Keys = [.. BaseKeys.Where(b => keys.All(k => k.Name != b.Name)), .. keys];
     }
@@ -84,6 +86,9 @@ public abstract class LayerDeclaration
 
     public string ClassName { get; }
     public IReadOnlyList<ConfigKey> Keys { get; }
+
+    /// <summary>Which config key each positional argument of the Keras constructor fills (what the Python binding reads).</summary>
+    public PositionalOrder Positional { get; }
 
     /// <summary>Output shapes for one call, with notes that show the arithmetic.</summary>
     public abstract IReadOnlyList<Shape> OutputShapes(LayerCall call);
@@ -108,7 +113,8 @@ public abstract class LayerDeclaration
 }
 
 /// <summary>A Keras class whose <c>build</c> creates no weights, whatever its config and input.</summary>
-public abstract class WeightlessLayerDeclaration(string className, params ConfigKey[] keys) : LayerDeclaration(className, keys)
+public abstract class WeightlessLayerDeclaration(string className, PositionalOrder positional, params ConfigKey[] keys)
+    : LayerDeclaration(className, positional, keys)
 {
     public sealed override bool IsWeightless => true;
     public sealed override IEnumerable<WeightSpec> Weights(LayerCall call) => [];

@@ -7,6 +7,7 @@ namespace ParamLens.Layers;
 /// own unshared kernel and bias. <c>implementation</c> 1 stores one kernel per position, 2 a dense masked kernel (the masked
 /// zeros count too), 3 one weight per actual connection.</summary>
 public sealed class LocallyConnectedDeclaration(int rank) : LayerDeclaration($"LocallyConnected{rank}D",
+    PositionalOrder.Of("filters", "kernel_size", "strides", "padding", "data_format", "activation", "use_bias"),
     ConfigKey.Req("filters"), ConfigKey.Req("kernel_size"), ConfigKey.Opt("strides", 1), ConfigKey.Opt("padding", "valid"),
     ConfigKey.Opt("data_format", null), ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true), ConfigKey.Opt("implementation", 1))
 {
@@ -72,6 +73,7 @@ public sealed class LocallyConnectedDeclaration(int rank) : LayerDeclaration($"L
 /// <summary>Keras 2 <c>RandomFourierFeatures</c> (removed in Keras 3): a fixed random projection and offset with one learnable
 /// kernel scale. The layer is created with <c>trainable=False</c> by default, so all of it is usually non-trainable.</summary>
 public sealed class RandomFourierFeaturesDeclaration() : LayerDeclaration("RandomFourierFeatures",
+    PositionalOrder.Of("output_dim", "kernel_initializer", "scale", "trainable"),
     ConfigKey.Req("output_dim"), ConfigKey.Opt("kernel_initializer", "gaussian"), ConfigKey.Opt("scale", null), ConfigKey.Opt("trainable", false))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)

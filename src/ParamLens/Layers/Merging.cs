@@ -4,7 +4,7 @@ namespace ParamLens.Layers;
 
 /// <summary>Keras element-wise merges (<c>Add</c>, <c>Subtract</c>, <c>Multiply</c>, <c>Average</c>, <c>Maximum</c>,
 /// <c>Minimum</c>): the inputs are broadcast to one shape; no weights.</summary>
-public sealed class ElementwiseMergeDeclaration(string className, string verb) : WeightlessLayerDeclaration(className)
+public sealed class ElementwiseMergeDeclaration(string className, string verb) : WeightlessLayerDeclaration(className, PositionalOrder.None)
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -38,7 +38,7 @@ public sealed class ElementwiseMergeDeclaration(string className, string verb) :
 }
 
 /// <summary>Keras <c>Concatenate</c>: inputs joined along <c>axis</c>; the other axes must match; no weights.</summary>
-public sealed class ConcatenateDeclaration() : WeightlessLayerDeclaration("Concatenate", ConfigKey.Opt("axis", -1))
+public sealed class ConcatenateDeclaration() : WeightlessLayerDeclaration("Concatenate", PositionalOrder.Of("axis"), ConfigKey.Opt("axis", -1))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -67,7 +67,7 @@ public sealed class ConcatenateDeclaration() : WeightlessLayerDeclaration("Conca
 
 /// <summary>Keras <c>Dot</c>: the dot product of two inputs along <c>axes</c> (one per input); no weights, and <c>normalize</c>
 /// (cosine similarity) changes no shape.</summary>
-public sealed class DotDeclaration() : WeightlessLayerDeclaration("Dot", ConfigKey.Req("axes"), ConfigKey.Opt("normalize", false))
+public sealed class DotDeclaration() : WeightlessLayerDeclaration("Dot", PositionalOrder.Of("axes", "normalize"), ConfigKey.Req("axes"), ConfigKey.Opt("normalize", false))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {

@@ -6,9 +6,42 @@ namespace ParamLens.Layers;
 /// <summary>Keras <c>BatchNormalization</c>: per-channel scale and shift, plus running statistics used at inference. Batch
 /// renormalization adds three more statistics (Keras 2, and Keras 3 from 3.14); <c>synchronized</c> changes no weight.</summary>
 public sealed class BatchNormalizationDeclaration(string className = "BatchNormalization") : LayerDeclaration(className,
+    PositionalOrder.Of("axis", "momentum", "epsilon", "center", "scale", "beta_initializer", "gamma_initializer", "moving_mean_initializer", "moving_variance_initializer"),
     ConfigKey.Opt("axis", -1), ConfigKey.Opt("momentum", 0.99), ConfigKey.Opt("epsilon", 0.001),
-    ConfigKey.Opt("center", true), ConfigKey.Opt("scale", true), ConfigKey.Opt("renorm", false), ConfigKey.Opt("synchronized", false))
+    ConfigKey.Opt("center", true), ConfigKey.Opt("scale", true), ConfigKey.Opt("renorm", false), ConfigKey.Opt("synchronized", false)),
+    IPrintedInference
 {
+    /// <summary>One weight of each kind per channel: the count is a multiple of the channel axis (the last, or another for
+    /// channels_first), and the multiple says which of gamma, beta and the renorm statistics exist.</summary>
+    public RowInference Infer(PrintedLayer row)
+    {
+        if (row.Output is not { Rank: >= 2 } output) return RowInference.CannotSolve("output shape (the channels)");
+        foreach (var axis in Enumerable.Range(1, output.Rank - 1).Reverse().Where(a => output[a] is > 0))
+        {
+            var channels = output[axis]!.Value;
+            if (row.Params % channels != 0) continue;
+            var multiple = row.Params / channels;
+            var axisText = axis == output.Rank - 1 ? "the last axis" : $"axis {axis}";
+            var nonTrainable = multiple == 7 ? 5 : 2;
+            var candidates = Variants(multiple).Select(v => new Candidate(
+                new JsonObject { ["axis"] = axis == output.Rank - 1 ? -1 : axis, ["scale"] = v.Scale, ["center"] = v.Center, ["renorm"] = v.Renorm },
+                [output], $"{multiple}·C", $"{multiple} · {channels}",
+                $"C = {channels} channels on {axisText}, {v.What}: {nonTrainable} × {channels} = {PrintedFit.N(Checked.Multiply(nonTrainable, channels))} non-trainable"));
+            var solutions = PrintedFit.Keep(this, row, candidates).ToArray();
+            if (solutions.Length > 0) return new RowInference(solutions);
+        }
+        return RowInference.Inconsistent($"{PrintedFit.N(row.Params)} is not 2, 3, 4 or 7 times the size of any axis of {output}");
+    }
+
+    private static IEnumerable<(bool Scale, bool Center, bool Renorm, string What)> Variants(long multiple) => multiple switch
+    {
+        4 => [(true, true, false, "center and scale")],
+        3 => [(true, false, false, "scale only (center=False)"), (false, true, false, "center only (scale=False)")],
+        2 => [(false, false, false, "neither center nor scale")],
+        7 => [(true, true, true, "center, scale and renorm=True")],
+        _ => [],
+    };
+
     private const string RunningStatistic =
         "updated by momentum during training, not by gradients; used instead of the batch statistics at inference";
 
@@ -83,12 +116,53 @@ internal static class NormalizedAxes
     public static string Text(int[] axes) => axes.Length == 1 ? $"axis {axes[0]}" : $"axes {string.Join(", ", axes)}";
 }
 
+/// <summary>Printed rows of the per-feature normalizations (LayerNormalization, GroupNormalization, RMSNormalization): a scale
+/// (and a shift) the size of the normalised trailing axes, tried from the last axis back.</summary>
+internal static class TrailingAxesInference
+{
+    /// <param name="lastAxisOnly">The class normalises the channel axis only (GroupNormalization).</param>
+    /// <param name="shift">The class has a shift as well as a scale (center and scale keys).</param>
+    public static RowInference Solve(LayerDeclaration declaration, PrintedLayer row, bool lastAxisOnly, bool shift)
+    {
+        if (row.Output is not { Rank: >= 2 } output) return RowInference.CannotSolve("output shape");
+        var candidates = new List<Candidate>();
+        for (var from = output.Rank - 1; from >= (lastAxisOnly ? output.Rank - 1 : 1); from--)
+        {
+            var dims = Enumerable.Range(from, output.Rank - from).Select(a => output[a]).ToArray();
+            if (dims.Any(d => d is null)) break;
+            var axes = Enumerable.Range(from, output.Rank - from).ToArray();
+            var axesText = from == output.Rank - 1 ? "the last axis" : $"axes {string.Join(", ", axes)}";
+            var sizeText = string.Join("·", dims);
+            JsonObject Config(bool scale, bool center)
+            {
+                var config = new JsonObject { ["axis"] = from == output.Rank - 1 ? -1 : Json.Ints([.. axes.Select(a => (long)a)]) };
+                if (shift) (config["scale"], config["center"]) = (scale, center);
+                // Any group count gives the same weights; one group per channel always divides them.
+                if (lastAxisOnly) config["groups"] = -1;
+                return config;
+            }
+            if (shift)
+            {
+                candidates.Add(new Candidate(Config(true, true), [output], "2·C", $"2 · {sizeText}", $"gamma and beta over {axesText} ({sizeText})"));
+                candidates.Add(new Candidate(Config(true, false), [output], "C", sizeText, $"gamma only (center=False) over {axesText}"));
+                candidates.Add(new Candidate(Config(false, true), [output], "C", sizeText, $"beta only (scale=False) over {axesText}"));
+            }
+            else candidates.Add(new Candidate(Config(true, true), [output], "C", sizeText, $"scale over {axesText}"));
+        }
+        return RowInference.Of(PrintedFit.Keep(declaration, row, candidates),
+            () => $"{PrintedFit.N(row.Params)} is not {(shift ? "1 or 2 times the size" : "the size")} of the trailing axes of {output}");
+    }
+}
+
 /// <summary>Keras <c>LayerNormalization</c>: each sample normalised over <c>axis</c>, then a learned scale and shift of the
 /// normalised axes' shape. Keras 3's deprecated <c>rms_scaling=True</c> keeps the scale only.</summary>
 public sealed class LayerNormalizationDeclaration() : LayerDeclaration("LayerNormalization",
+    PositionalOrder.Of("axis", "epsilon", "center", "scale"),
     ConfigKey.Opt("axis", -1), ConfigKey.Opt("epsilon", 0.001), ConfigKey.Opt("center", true), ConfigKey.Opt("scale", true),
-    ConfigKey.ByVersion("rms_scaling", v => v.IsKeras3 ? false : null))
+    ConfigKey.ByVersion("rms_scaling", v => v.IsKeras3 ? false : null)), IPrintedInference
 {
+    public RowInference Infer(PrintedLayer row) => TrailingAxesInference.Solve(this, row, lastAxisOnly: false, shift: true);
+
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, "the shape is unchanged: each sample is normalised, then scaled and shifted")];
 
@@ -111,9 +185,12 @@ public sealed class LayerNormalizationDeclaration() : LayerDeclaration("LayerNor
 /// <summary>Keras <c>GroupNormalization</c>: channels split into <c>groups</c>, each normalised on its own; a learned scale and
 /// shift per channel (the group count does not change the weights).</summary>
 public sealed class GroupNormalizationDeclaration() : LayerDeclaration("GroupNormalization",
+    PositionalOrder.Of("groups", "axis", "epsilon", "center", "scale"),
     ConfigKey.Opt("groups", 32), ConfigKey.Opt("axis", -1), ConfigKey.Opt("epsilon", 0.001), ConfigKey.Opt("center", true),
-    ConfigKey.Opt("scale", true))
+    ConfigKey.Opt("scale", true)), IPrintedInference
 {
+    public RowInference Infer(PrintedLayer row) => TrailingAxesInference.Solve(this, row, lastAxisOnly: true, shift: true);
+
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, "the shape is unchanged: each group of channels is normalised, then scaled and shifted")];
 
@@ -138,9 +215,11 @@ public sealed class GroupNormalizationDeclaration() : LayerDeclaration("GroupNor
 
 /// <summary>Keras 3 (from 3.9) <c>RMSNormalization</c>: values divided by their root mean square over <c>axis</c>, times a
 /// learned scale.</summary>
-public sealed class RMSNormalizationDeclaration() : LayerDeclaration("RMSNormalization",
-    ConfigKey.Opt("axis", -1), ConfigKey.Opt("epsilon", 1e-6))
+public sealed class RMSNormalizationDeclaration() : LayerDeclaration("RMSNormalization", PositionalOrder.None,
+    ConfigKey.Opt("axis", -1), ConfigKey.Opt("epsilon", 1e-6)), IPrintedInference
 {
+    public RowInference Infer(PrintedLayer row) => TrailingAxesInference.Solve(this, row, lastAxisOnly: false, shift: false);
+
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, "the shape is unchanged: each value is divided by the root mean square, then scaled")];
 
@@ -154,7 +233,7 @@ public sealed class RMSNormalizationDeclaration() : LayerDeclaration("RMSNormali
 }
 
 /// <summary>Keras <c>UnitNormalization</c>: each vector along <c>axis</c> divided by its L2 norm; no weights.</summary>
-public sealed class UnitNormalizationDeclaration() : WeightlessLayerDeclaration("UnitNormalization", ConfigKey.Opt("axis", -1))
+public sealed class UnitNormalizationDeclaration() : WeightlessLayerDeclaration("UnitNormalization", PositionalOrder.Of("axis"), ConfigKey.Opt("axis", -1))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, $"the shape is unchanged: vectors along axis {string.Join(", ", call.Config.IntList("axis"))} are scaled to length 1, with nothing learned")];
@@ -163,6 +242,7 @@ public sealed class UnitNormalizationDeclaration() : WeightlessLayerDeclaration(
 /// <summary>Keras <c>SpectralNormalization</c>: wraps a layer with a <c>kernel</c> (or <c>embeddings</c>) and divides it by its
 /// largest singular value, estimated by power iteration with its own non-trainable vector <c>u</c>.</summary>
 public sealed class SpectralNormalizationDeclaration() : LayerDeclaration("SpectralNormalization",
+    PositionalOrder.Of("layer", "power_iterations"),
     ConfigKey.Req("layer"), ConfigKey.Opt("power_iterations", 1))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)

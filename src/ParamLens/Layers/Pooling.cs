@@ -6,6 +6,7 @@ namespace ParamLens.Layers;
 /// <summary>Keras <c>MaxPooling*</c> and <c>AveragePooling*</c>: a window summarised to one value per channel; no weights.
 /// Keras 3 requires <c>pool_size</c> for average pooling; Keras 2 (and max pooling in both) defaults it to 2 per axis.</summary>
 public sealed class PoolingDeclaration(string kind, int rank) : WeightlessLayerDeclaration($"{kind}Pooling{rank}D",
+    PositionalOrder.Of("pool_size", "strides", "padding", "data_format"),
     ConfigKey.ByVersion("pool_size", v => kind == "Average" && v.IsKeras3 ? null : 2), ConfigKey.Opt("strides", null),
     ConfigKey.Opt("padding", "valid"), ConfigKey.Opt("data_format", null))
 {
@@ -32,6 +33,7 @@ public sealed class PoolingDeclaration(string kind, int rank) : WeightlessLayerD
 
 /// <summary>Keras <c>GlobalMaxPooling*</c> and <c>GlobalAveragePooling*</c>: one value per channel; no weights.</summary>
 public sealed class GlobalPoolingDeclaration(string kind, int rank) : WeightlessLayerDeclaration($"Global{kind}Pooling{rank}D",
+    PositionalOrder.Of("data_format", "keepdims"),
     ConfigKey.Opt("data_format", null), ConfigKey.Opt("keepdims", false))
 {
     public int Rank { get; } = rank;
@@ -58,6 +60,7 @@ public sealed class GlobalPoolingDeclaration(string kind, int rank) : Weightless
 /// <summary>Keras 3 (from 3.13) <c>AdaptiveMaxPooling*</c> and <c>AdaptiveAveragePooling*</c>: windows sized so the spatial
 /// axes become exactly <c>output_size</c>; no weights.</summary>
 public sealed class AdaptivePoolingDeclaration(string kind, int rank) : WeightlessLayerDeclaration($"Adaptive{kind}Pooling{rank}D",
+    PositionalOrder.Of("output_size", "data_format"),
     ConfigKey.Req("output_size"), ConfigKey.Opt("data_format", null))
 {
     public int Rank { get; } = rank;

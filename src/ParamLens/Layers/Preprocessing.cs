@@ -7,6 +7,7 @@ namespace ParamLens.Layers;
 /// <summary>Keras preprocessing <c>Normalization</c>: shifts and scales by a mean and variance. Given in the config they are
 /// constants (no weights); otherwise they are adapted from data and stored as non-trainable weights with a sample count.</summary>
 public sealed class NormalizationDeclaration() : LayerDeclaration("Normalization",
+    PositionalOrder.Of("axis", "mean", "variance"),
     ConfigKey.Opt("axis", -1), ConfigKey.Opt("mean", null), ConfigKey.Opt("variance", null), ConfigKey.Opt("invert", false))
 {
     private const string Adapted = "computed from data by adapt(), not learned by gradients";
@@ -46,7 +47,7 @@ public sealed class NormalizationDeclaration() : LayerDeclaration("Normalization
 }
 
 /// <summary>Keras <c>Rescaling</c>: <c>x · scale + offset</c> with fixed numbers; no weights.</summary>
-public sealed class RescalingDeclaration() : WeightlessLayerDeclaration("Rescaling", ConfigKey.Req("scale"), ConfigKey.Opt("offset", 0.0))
+public sealed class RescalingDeclaration() : WeightlessLayerDeclaration("Rescaling", PositionalOrder.Of("scale", "offset"), ConfigKey.Req("scale"), ConfigKey.Opt("offset", 0.0))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, $"the shape is unchanged: x · {Json.Text(call.Config.Raw("scale"))} + {Json.Text(call.Config.Raw("offset"))}, fixed numbers")];
@@ -54,8 +55,8 @@ public sealed class RescalingDeclaration() : WeightlessLayerDeclaration("Rescali
 
 /// <summary>Image layers that set height and width to <c>height</c> and <c>width</c> (<c>Resizing</c>, <c>CenterCrop</c>,
 /// <c>RandomCrop</c>); no weights. Images are rank 3 or 4, with the channel axis by <c>data_format</c>.</summary>
-public sealed class ImageSizeDeclaration(string className, string verb, params ConfigKey[] keys)
-    : WeightlessLayerDeclaration(className, [ConfigKey.Req("height"), ConfigKey.Req("width"), ConfigKey.Opt("data_format", null), .. keys])
+public sealed class ImageSizeDeclaration(string className, string verb, PositionalOrder positional, params ConfigKey[] keys)
+    : WeightlessLayerDeclaration(className, positional, [ConfigKey.Req("height"), ConfigKey.Req("width"), ConfigKey.Opt("data_format", null), .. keys])
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -80,8 +81,8 @@ internal static class ImageAxes
 
 /// <summary>Keras random augmentation layers that keep the shape (flip, rotation, zoom, contrast, …): active only in training,
 /// no weights (the Keras 3 seed generator is state, not a weight).</summary>
-public sealed class AugmentationDeclaration(string className, params ConfigKey[] keys)
-    : WeightlessLayerDeclaration(className, [.. keys, ConfigKey.Opt("seed", null)])
+public sealed class AugmentationDeclaration(string className, PositionalOrder positional, params ConfigKey[] keys)
+    : WeightlessLayerDeclaration(className, positional, [.. keys, ConfigKey.Opt("seed", null)])
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         [Same(call, "the shape is unchanged: a random augmentation applied only in training; nothing is learned")];
@@ -89,6 +90,7 @@ public sealed class AugmentationDeclaration(string className, params ConfigKey[]
 
 /// <summary>Keras 2 <c>RandomHeight</c>/<c>RandomWidth</c>: the image is resized by a random factor, so that axis becomes unknown.</summary>
 public sealed class RandomSideDeclaration(string className, bool height) : WeightlessLayerDeclaration(className,
+    PositionalOrder.Of("factor", "interpolation", "seed"),
     ConfigKey.Req("factor"), ConfigKey.Opt("interpolation", "bilinear"), ConfigKey.Opt("seed", null))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
@@ -121,6 +123,7 @@ internal static class CategoricalOutput
 /// <summary>Keras <c>Discretization</c>: values bucketed by <c>bin_boundaries</c> (or <c>num_bins</c> adapted quantiles).
 /// No weights in Keras 3; Keras 2 keeps an adapt summary of shape (2, None), which it counts as 0.</summary>
 public sealed class DiscretizationDeclaration() : LayerDeclaration("Discretization",
+    PositionalOrder.Of("bin_boundaries", "num_bins", "epsilon", "output_mode", "sparse"),
     ConfigKey.Opt("bin_boundaries", null), ConfigKey.Opt("num_bins", null), ConfigKey.Opt("epsilon", 0.01),
     ConfigKey.Opt("output_mode", "int"), ConfigKey.Opt("sparse", false))
 {
@@ -152,6 +155,7 @@ public sealed class DiscretizationDeclaration() : LayerDeclaration("Discretizati
 
 /// <summary>Keras <c>CategoryEncoding</c>: integer categories to one-hot, multi-hot or count vectors of <c>num_tokens</c>; no weights.</summary>
 public sealed class CategoryEncodingDeclaration() : WeightlessLayerDeclaration("CategoryEncoding",
+    PositionalOrder.Of("num_tokens", "output_mode"),
     ConfigKey.Req("num_tokens"), ConfigKey.Opt("output_mode", "multi_hot"), ConfigKey.Opt("sparse", false))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
@@ -165,6 +169,7 @@ public sealed class CategoryEncodingDeclaration() : WeightlessLayerDeclaration("
 /// <summary>Keras <c>Hashing</c>: values hashed into <c>num_bins</c> bins; no weights. Keras 3 encodes the last axis in every
 /// non-int mode; Keras 2 one_hot adds an axis unless the last one is 1.</summary>
 public sealed class HashingDeclaration() : WeightlessLayerDeclaration("Hashing",
+    PositionalOrder.Of("num_bins", "mask_value", "salt", "output_mode", "sparse"),
     ConfigKey.Req("num_bins"), ConfigKey.Opt("mask_value", null), ConfigKey.Opt("salt", null), ConfigKey.Opt("output_mode", "int"),
     ConfigKey.Opt("sparse", false))
 {
@@ -184,6 +189,7 @@ public sealed class HashingDeclaration() : WeightlessLayerDeclaration("Hashing",
 
 /// <summary>Keras <c>HashedCrossing</c>: two categorical inputs crossed and hashed into <c>num_bins</c>; no weights.</summary>
 public sealed class HashedCrossingDeclaration() : WeightlessLayerDeclaration("HashedCrossing",
+    PositionalOrder.Of("num_bins", "output_mode", "sparse"),
     ConfigKey.Req("num_bins"), ConfigKey.Opt("output_mode", "int"), ConfigKey.Opt("sparse", false))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
@@ -200,6 +206,7 @@ public sealed class HashedCrossingDeclaration() : WeightlessLayerDeclaration("Ha
 /// (Keras 3: 0 parameters). Keras 2 with <c>output_mode='tf_idf'</c> and no vocabulary in the config also keeps an int64 document
 /// counter, which it counts as 1.</summary>
 public sealed class LookupDeclaration(string className, JsonNode oovToken) : LayerDeclaration(className,
+    PositionalOrder.Of("max_tokens", "num_oov_indices", "mask_token", "oov_token", "vocabulary"),
     ConfigKey.Opt("max_tokens", null), ConfigKey.Opt("num_oov_indices", 1), ConfigKey.Opt("mask_token", null),
     ConfigKey.Opt("oov_token", oovToken), ConfigKey.Opt("vocabulary", null), ConfigKey.Opt("idf_weights", null),
     ConfigKey.Opt("invert", false), ConfigKey.Opt("output_mode", "int"), ConfigKey.Opt("pad_to_max_tokens", false),
@@ -247,6 +254,7 @@ public sealed class LookupDeclaration(string className, JsonNode oovToken) : Lay
 /// <summary>Keras <c>TextVectorization</c>: standardise, split and look up text. The vocabulary is held by an inner
 /// <c>StringLookup</c>, so it counts like one (0; Keras 2 tf_idf while adapting: 1).</summary>
 public sealed class TextVectorizationDeclaration() : LayerDeclaration("TextVectorization",
+    PositionalOrder.Of("max_tokens", "standardize", "split", "ngrams", "output_mode", "output_sequence_length"),
     ConfigKey.Opt("max_tokens", null), ConfigKey.Opt("standardize", "lower_and_strip_punctuation"), ConfigKey.Opt("split", "whitespace"),
     ConfigKey.Opt("ngrams", null), ConfigKey.Opt("output_mode", "int"), ConfigKey.Opt("output_sequence_length", null),
     ConfigKey.Opt("pad_to_max_tokens", false), ConfigKey.Opt("vocabulary", null), ConfigKey.Opt("idf_weights", null),
@@ -285,7 +293,7 @@ public sealed class TextVectorizationDeclaration() : LayerDeclaration("TextVecto
 
 /// <summary>Keras 3 (from 3.7) <c>STFTSpectrogram</c>: a short-time Fourier transform computed as a strided 1D convolution with
 /// Fourier kernels, which are weights (trainable unless the layer is frozen).</summary>
-public sealed class STFTSpectrogramDeclaration() : LayerDeclaration("STFTSpectrogram",
+public sealed class STFTSpectrogramDeclaration() : LayerDeclaration("STFTSpectrogram", PositionalOrder.None,
     ConfigKey.Opt("mode", "log"), ConfigKey.Opt("frame_length", 256), ConfigKey.Opt("frame_step", null), ConfigKey.Opt("fft_length", null),
     ConfigKey.Opt("window", "hann"), ConfigKey.Opt("periodic", false), ConfigKey.Opt("scaling", "density"), ConfigKey.Opt("padding", "valid"),
     ConfigKey.Opt("expand_dims", false), ConfigKey.Opt("data_format", null))
@@ -332,7 +340,7 @@ public sealed class STFTSpectrogramDeclaration() : LayerDeclaration("STFTSpectro
 }
 
 /// <summary>Keras 3 <c>MelSpectrogram</c>: audio (batch, samples) to (batch, mel bins, frames) with fixed transforms; no weights.</summary>
-public sealed class MelSpectrogramDeclaration() : WeightlessLayerDeclaration("MelSpectrogram",
+public sealed class MelSpectrogramDeclaration() : WeightlessLayerDeclaration("MelSpectrogram", PositionalOrder.None,
     ConfigKey.Opt("fft_length", 2048), ConfigKey.Opt("sequence_stride", 512), ConfigKey.Opt("sequence_length", null),
     ConfigKey.Opt("window", "hann"), ConfigKey.Opt("sampling_rate", 16000), ConfigKey.Opt("num_mel_bins", 128))
 {
@@ -353,25 +361,31 @@ public sealed class MelSpectrogramDeclaration() : WeightlessLayerDeclaration("Me
 /// text vectorization and spectrograms.</summary>
 public sealed class PreprocessingFamily : LayerFamily
 {
-    /// <summary>Augmentations that keep the shape, with the config key each requires (if any).</summary>
-    private static readonly (string ClassName, string[] Required)[] Augmentations =
+    /// <summary>Augmentations that keep the shape: the config keys each requires (if any), and the parameters its
+    /// constructor takes by position (<c>RandomBrightness(factor, value_range=(0, 255), seed=None)</c> and its kin).</summary>
+    private static readonly (string ClassName, string[] Required, string[] Positional)[] Augmentations =
     [
-        ("RandomFlip", []), ("RandomRotation", ["factor"]), ("RandomZoom", ["height_factor"]),
-        ("RandomTranslation", ["height_factor", "width_factor"]), ("RandomContrast", ["factor"]), ("RandomBrightness", ["factor"]),
-        ("AutoContrast", []), ("Equalization", []), ("Solarization", []), ("RandomGrayscale", []), ("RandomHue", ["factor"]),
-        ("RandomSaturation", ["factor"]), ("RandomSharpness", ["factor"]), ("RandomColorJitter", []), ("RandomColorDegeneration", ["factor"]),
-        ("RandomPosterization", ["factor"]), ("RandomShear", []), ("RandomPerspective", []), ("RandomInvert", []),
-        ("RandomElasticTransform", []), ("RandomGaussianBlur", []), ("AugMix", []), ("RandAugment", []), ("CutMix", []), ("MixUp", []),
+        ("RandomFlip", [], ["mode", "seed"]), ("RandomRotation", ["factor"], ["factor", "fill_mode", "interpolation", "seed"]),
+        ("RandomZoom", ["height_factor"], ["height_factor", "width_factor", "fill_mode", "interpolation", "seed"]),
+        ("RandomTranslation", ["height_factor", "width_factor"], ["height_factor", "width_factor", "fill_mode", "interpolation", "seed"]),
+        ("RandomContrast", ["factor"], ["factor", "seed"]), ("RandomBrightness", ["factor"], ["factor", "value_range", "seed"]),
+        ("AutoContrast", [], []), ("Equalization", [], []), ("Solarization", [], []), ("RandomGrayscale", [], []),
+        ("RandomHue", ["factor"], ["factor", "value_range", "seed"]), ("RandomSaturation", ["factor"], ["factor", "value_range", "seed"]),
+        ("RandomSharpness", ["factor"], ["factor", "value_range", "seed"]), ("RandomColorJitter", [], []),
+        ("RandomColorDegeneration", ["factor"], ["factor", "value_range", "seed"]), ("RandomPosterization", ["factor"], ["factor", "value_range", "seed"]),
+        ("RandomShear", [], []), ("RandomPerspective", [], []), ("RandomInvert", [], []), ("RandomElasticTransform", [], []),
+        ("RandomGaussianBlur", [], []), ("AugMix", [], []), ("RandAugment", [], []), ("CutMix", [], []), ("MixUp", [], []),
     ];
 
     public override IEnumerable<LayerDeclaration> Declarations() =>
     [
         new NormalizationDeclaration(), new RescalingDeclaration(),
-        new ImageSizeDeclaration("Resizing", "resized", ConfigKey.Opt("interpolation", "bilinear"), ConfigKey.Opt("crop_to_aspect_ratio", false),
+        new ImageSizeDeclaration("Resizing", "resized", PositionalOrder.Of("height", "width", "interpolation", "crop_to_aspect_ratio"),
+            ConfigKey.Opt("interpolation", "bilinear"), ConfigKey.Opt("crop_to_aspect_ratio", false),
             ConfigKey.Opt("pad_to_aspect_ratio", false)),
-        new ImageSizeDeclaration("CenterCrop", "cropped around the centre"),
-        new ImageSizeDeclaration("RandomCrop", "a random crop in training, a centre crop otherwise", ConfigKey.Opt("seed", null)),
-        .. Augmentations.Select(a => new AugmentationDeclaration(a.ClassName, [.. a.Required.Select(ConfigKey.Req)])),
+        new ImageSizeDeclaration("CenterCrop", "cropped around the centre", PositionalOrder.Of("height", "width")),
+        new ImageSizeDeclaration("RandomCrop", "a random crop in training, a centre crop otherwise", PositionalOrder.Of("height", "width", "seed"), ConfigKey.Opt("seed", null)),
+        .. Augmentations.Select(a => new AugmentationDeclaration(a.ClassName, PositionalOrder.Of(a.Positional), [.. a.Required.Select(ConfigKey.Req)])),
         new RandomSideDeclaration("RandomHeight", height: true), new RandomSideDeclaration("RandomWidth", height: false),
         new DiscretizationDeclaration(), new CategoryEncodingDeclaration(), new HashingDeclaration(), new HashedCrossingDeclaration(),
         new LookupDeclaration("StringLookup", "[UNK]"), new LookupDeclaration("IntegerLookup", -1), new TextVectorizationDeclaration(),

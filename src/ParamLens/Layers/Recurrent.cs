@@ -19,13 +19,17 @@ public interface IRecurrentCell
 /// A Keras recurrent cell with <c>g</c> gate blocks (SimpleRNN 1, GRU 3, LSTM 4): kernel <c>(D, g·u)</c>, recurrent
 /// kernel <c>(u, g·u)</c>, bias <c>(g·u,)</c>. Also usable on its own as a one-step layer on <c>(batch, D)</c>.
 /// </summary>
-public abstract class GatedCellDeclaration(string className, int gates, string gateWords, params ConfigKey[] keys)
-    : LayerDeclaration(className, [ConfigKey.Req("units"), ConfigKey.Opt("use_bias", true), ConfigKey.Opt("dropout", 0.0),
+public abstract class GatedCellDeclaration(string className, int gates, string gateWords, PositionalOrder positional, params ConfigKey[] keys)
+    : LayerDeclaration(className, positional, [ConfigKey.Req("units"), ConfigKey.Opt("use_bias", true), ConfigKey.Opt("dropout", 0.0),
         ConfigKey.Opt("recurrent_dropout", 0.0), .. keys]), IRecurrentCell
 {
     public int Gates { get; } = gates;
 
     public abstract IReadOnlyList<long> StateSizes(LayerConfig cell);
+
+    /// <summary>The bias layouts a printed row of a layer running this cell can have: with a bias or without.</summary>
+    public virtual IReadOnlyList<BiasLayout> BiasLayouts() =>
+        [new(Gates, Gates, new() { ["use_bias"] = true }, "with a bias"), new(Gates, 0, new() { ["use_bias"] = false }, "no bias")];
     public long OutputSize(LayerConfig cell) => Units(cell);
 
     protected static long Units(LayerConfig cell)
@@ -74,13 +78,15 @@ public abstract class GatedCellDeclaration(string className, int gates, string g
 }
 
 /// <summary>Keras <c>SimpleRNNCell</c>: <c>h = activation(x·W + h·U + b)</c>; one state.</summary>
-public sealed class SimpleRNNCellDeclaration() : GatedCellDeclaration("SimpleRNNCell", 1, "", ConfigKey.Opt("activation", "tanh"))
+public sealed class SimpleRNNCellDeclaration() : GatedCellDeclaration("SimpleRNNCell", 1, "",
+    PositionalOrder.Of("units", "activation", "use_bias"), ConfigKey.Opt("activation", "tanh"))
 {
     public override IReadOnlyList<long> StateSizes(LayerConfig cell) => [Units(cell)];
 }
 
 /// <summary>Keras <c>LSTMCell</c>: input, forget, cell and output gates; two states (h and c).</summary>
 public sealed class LSTMCellDeclaration() : GatedCellDeclaration("LSTMCell", 4, "input, forget, cell, output",
+    PositionalOrder.Of("units", "activation", "recurrent_activation", "use_bias"),
     ConfigKey.Opt("activation", "tanh"), ConfigKey.Opt("recurrent_activation", "sigmoid"), ConfigKey.Opt("unit_forget_bias", true))
 {
     public override IReadOnlyList<long> StateSizes(LayerConfig cell) => [Units(cell), Units(cell)];
@@ -92,11 +98,19 @@ public sealed class LSTMCellDeclaration() : GatedCellDeclaration("LSTMCell", 4, 
 /// and in Keras 3, False in standalone Keras ≤ 2.3, TF 1 tf.keras and TF.js.
 /// </summary>
 public sealed class GRUCellDeclaration() : GatedCellDeclaration("GRUCell", 3, "update, reset, candidate",
+    PositionalOrder.Of("units", "activation", "recurrent_activation", "use_bias"),
     ConfigKey.Opt("activation", "tanh"), ConfigKey.Opt("recurrent_activation", "sigmoid"),
     ConfigKey.ByVersion("reset_after", v => ResetAfterByDefault(v)))
 {
     public static bool ResetAfterByDefault(KerasVersion v) =>
         v.IsKeras3 || (v.Major == 2 && v.Minor >= 3 && !v.IsStandalone);
+
+    public override IReadOnlyList<BiasLayout> BiasLayouts() =>
+    [
+        new(3, 6, new() { ["use_bias"] = true, ["reset_after"] = true }, "reset_after=True (bias (2, 3u): Keras 3 and tf.keras 2 default)"),
+        new(3, 3, new() { ["use_bias"] = true, ["reset_after"] = false }, "reset_after=False (bias (3u,): Keras ≤2.3 and TF.js default)"),
+        new(3, 0, new() { ["use_bias"] = false }, "no bias"),
+    ];
 
     public override IReadOnlyList<long> StateSizes(LayerConfig cell) => [Units(cell)];
 
@@ -114,7 +128,7 @@ public sealed class GRUCellDeclaration() : GatedCellDeclaration("GRUCell", 3, "u
 
 /// <summary>Keras <c>StackedRNNCells</c>: cells run one after another in each time step; each is built on the previous
 /// cell's output size.</summary>
-public sealed class StackedRNNCellsDeclaration() : LayerDeclaration("StackedRNNCells", ConfigKey.Req("cells")), IRecurrentCell
+public sealed class StackedRNNCellsDeclaration() : LayerDeclaration("StackedRNNCells", PositionalOrder.Of("cells"), ConfigKey.Req("cells")), IRecurrentCell
 {
     /// <summary>The stacked cells: their declarations, configs and weight-name prefixes.</summary>
     public static IReadOnlyList<(IRecurrentCell Cell, LayerConfig Config, string Name)> Cells(LayerConfig stack)
@@ -264,12 +278,60 @@ internal static class Recurrence
     }
 }
 
+/// <summary>One bias layout of a recurrent class: <paramref name="Gates"/> gate blocks, <paramref name="BiasPerUnit"/> biases
+/// per unit, and the config keys that give it.</summary>
+public sealed record BiasLayout(int Gates, int BiasPerUnit, JsonObject Config, string What);
+
+/// <summary>Printed rows of the recurrent layers: units from the output's last axis; the count <c>g·(u·D + u²) + b·u</c>
+/// gives the input features D when the table hides them, for each bias layout.</summary>
+public static class RecurrentInference
+{
+    public static RowInference Solve(LayerDeclaration declaration, IReadOnlyList<BiasLayout> layouts, PrintedLayer row)
+    {
+        if (row.OutputLast is not long u || u == 0) return RowInference.CannotSolve("units (the output's last axis)");
+        var candidates = Candidates(layouts, row, u, row.Params).Select(c => new Candidate(c.Config, [c.Input], c.Equation, c.Formula, c.Conclusion));
+        return RowInference.Of(PrintedFit.Keep(declaration, row, candidates), () => row.InputLast is long d
+            ? $"no {declaration.ClassName} of {u} units on {PrintedFit.N(d)} input features has {PrintedFit.N(row.Params)} parameters"
+            : $"no whole number of input features gives {PrintedFit.N(row.Params)} for {u} units");
+    }
+
+    /// <summary>The config (units, bias layout, sequences and states as printed), the input it is called on, and the words,
+    /// for each layout whose count leaves a whole number of input features.</summary>
+    public static IEnumerable<(JsonObject Config, Shape Input, string Equation, string Formula, string Conclusion)> Candidates(
+        IReadOnlyList<BiasLayout> layouts, PrintedLayer row, long units, long count)
+    {
+        var u = units;
+        var inputFeatures = row.InputLast;
+        foreach (var layout in layouts)
+        {
+            var g = layout.Gates;
+            var rest = count - layout.BiasPerUnit * u - Checked.Multiply(Checked.Multiply(g, u), u);
+            if (rest <= 0 || rest % (g * u) != 0) continue;
+            var d = rest / (g * u);
+            if (inputFeatures is long known && known != d) continue;
+            var config = (JsonObject)layout.Config.DeepClone();
+            config["units"] = u;
+            config["return_sequences"] = row.Output is { Rank: 3 };
+            config["return_state"] = row.Outputs is { Count: > 1 };
+            var input = row.Input is { Rank: 3 } printed ? printed.With(-1, d) : Shape.Of(null, null, d);
+            var dText = inputFeatures is null ? "D" : PrintedFit.N(d);
+            var gate = g == 1 ? "" : $"{g}·";
+            var bias = layout.BiasPerUnit == 0 ? "" : $" + {layout.BiasPerUnit}·{u}";
+            yield return (config, input, $"{gate}({u}·{dText} + {u}²){bias}", $"{gate}({u}·{PrintedFit.N(d)} + {u}²){bias}",
+                $"units = {u}" + (inputFeatures is null ? $" on D = {PrintedFit.N(d)} input features" : "") + $", {layout.What}");
+        }
+    }
+}
+
 /// <summary>Keras <c>SimpleRNN</c>, <c>LSTM</c>, <c>GRU</c>: a cell run over the time axis. The weights belong to the cell
 /// (Keras path <c>lstm/lstm_cell/kernel</c>); the layer takes the cell's config keys and defaults.</summary>
 public sealed class RecurrentLayerDeclaration(string className, GatedCellDeclaration cell)
-    : LayerDeclaration(className, [.. Recurrence.Flags, ConfigKey.Opt("time_major", false), .. Recurrence.CellKeys(cell)])
+    : LayerDeclaration(className, cell.Positional, [.. Recurrence.Flags, ConfigKey.Opt("time_major", false), .. Recurrence.CellKeys(cell)]),
+    IPrintedInference
 {
     public GatedCellDeclaration Cell { get; } = cell;
+
+    public RowInference Infer(PrintedLayer row) => RecurrentInference.Solve(this, Cell.BiasLayouts(), row);
 
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -293,7 +355,9 @@ public sealed class RecurrentLayerDeclaration(string className, GatedCellDeclara
 }
 
 /// <summary>Keras <c>RNN</c>: runs any cell (or a list of cells, stacked) over the time axis.</summary>
-public sealed class RNNDeclaration() : LayerDeclaration("RNN", [ConfigKey.Req("cell"), .. Recurrence.Flags, ConfigKey.Opt("time_major", false)])
+public sealed class RNNDeclaration() : LayerDeclaration("RNN",
+    PositionalOrder.Of("cell", "return_sequences", "return_state", "go_backwards", "stateful", "unroll"),
+    [ConfigKey.Req("cell"), .. Recurrence.Flags, ConfigKey.Opt("time_major", false)])
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -336,6 +400,7 @@ public sealed class RNNDeclaration() : LayerDeclaration("RNN", [ConfigKey.Req("c
 /// 'same' with stride 1, so each state has the output's spatial size.
 /// </summary>
 public sealed class ConvLSTMDeclaration(int rank) : LayerDeclaration($"ConvLSTM{rank}D",
+    PositionalOrder.Of("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate", "activation", "recurrent_activation"),
     [ConfigKey.Req("filters"), ConfigKey.Req("kernel_size"), ConfigKey.Opt("strides", 1), ConfigKey.Opt("padding", "valid"),
      ConfigKey.Opt("data_format", null), ConfigKey.Opt("dilation_rate", 1), ConfigKey.Opt("activation", "tanh"),
      ConfigKey.Opt("recurrent_activation", "sigmoid"), ConfigKey.Opt("use_bias", true), ConfigKey.Opt("unit_forget_bias", true),
@@ -392,9 +457,62 @@ public sealed class ConvLSTMDeclaration(int rank) : LayerDeclaration($"ConvLSTM{
     }
 }
 
+/// <summary>tf.keras 2 <c>CuDNNLSTM</c> and <c>CuDNNGRU</c> (Keras 2 <c>cudnn_lstm.py</c>, <c>cudnn_gru.py</c>): GPU-only layers
+/// that hold their weights themselves, not in a cell. cuDNN adds an input bias and a recurrent bias to each gate, so the
+/// single bias vector is <c>(2·g·u,)</c>: 8u for the LSTM's 4 gates, 6u for the GRU's 3.</summary>
+public sealed class CuDNNRecurrentDeclaration(string className, int gates, PositionalOrder positional, params ConfigKey[] keys)
+    : LayerDeclaration(className, positional,
+    [
+        ConfigKey.Req("units"), ConfigKey.Opt("kernel_initializer", "glorot_uniform"), ConfigKey.Opt("recurrent_initializer", "orthogonal"),
+        ConfigKey.Opt("bias_initializer", "zeros"), .. keys, ConfigKey.Opt("return_sequences", false), ConfigKey.Opt("return_state", false),
+        ConfigKey.Opt("go_backwards", false), ConfigKey.Opt("stateful", false), ConfigKey.Opt("time_major", false),
+    ]), IPrintedInference
+{
+    public int Gates { get; } = gates;
+
+    public RowInference Infer(PrintedLayer row) =>
+        RecurrentInference.Solve(this, [new(Gates, 2 * Gates, [], $"CuDNN bias of {2 * Gates}·u")], row);
+
+    public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
+    {
+        var (batch, time, step) = Recurrence.Split(call, 1, ClassName);
+        var units = call.Config.Long("units");
+        call.Note($"each step's {Shape.DimText(step[0])} features become units = {units}");
+        // The LSTM carries two states (h and c), the GRU one.
+        var states = Enumerable.Repeat(Shape.Of(units), Gates == 4 ? 2 : 1).ToArray();
+        return Recurrence.Outputs(call, batch, time, Shape.Of(units), states);
+    }
+
+    public override IEnumerable<WeightSpec> Weights(LayerCall call)
+    {
+        var (_, _, step) = Recurrence.Split(call, 1, ClassName);
+        var features = step[0] ?? throw new ModelException($"the feature dimension of the input {Recurrence.Main(call)} must be known to build the weights");
+        var units = call.Config.Long("units");
+        var width = Checked.Multiply(Gates, units);
+        yield return new("kernel", Shape.Of(features, width), true, $"input → the {Gates} gates of {units} units");
+        yield return new("recurrent_kernel", Shape.Of(units, width), true, "previous state → the gates");
+        yield return new("bias", Shape.Of(Checked.Multiply(2, width)), true,
+            $"two offsets per gate unit, one on the input side and one on the recurrent side, as cuDNN keeps them (2 · {Gates} · {units})");
+    }
+
+    public override string? CountFormula(LayerCall call, IReadOnlyList<WeightSpec> weights)
+    {
+        var units = call.Config.Long("units");
+        return Recurrence.Main(call)[-1] is long d ? $"{Gates} · {units} · ({d} + {units}) + 2 · {Gates} · {units}" : null;
+    }
+}
+
 /// <summary>Recurrent layers and cells.</summary>
 public sealed class RecurrentFamily : LayerFamily
 {
+    /// <summary>The CuDNN layers' constructor parameters; CuDNNLSTM adds <c>unit_forget_bias</c> between the two parts.</summary>
+    private static readonly string[] CuDNNLeading = ["units", "kernel_initializer", "recurrent_initializer", "bias_initializer"];
+    private static readonly string[] CuDNNTrailing =
+    [
+        "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
+        "recurrent_constraint", "bias_constraint", "return_sequences", "return_state", "go_backwards", "stateful",
+    ];
+
     public override IEnumerable<LayerDeclaration> Declarations()
     {
         var simple = new SimpleRNNCellDeclaration();
@@ -406,6 +524,9 @@ public sealed class RecurrentFamily : LayerFamily
             new RecurrentLayerDeclaration("SimpleRNN", simple), new RecurrentLayerDeclaration("LSTM", lstm),
             new RecurrentLayerDeclaration("GRU", gru), new RNNDeclaration(),
             new ConvLSTMDeclaration(1), new ConvLSTMDeclaration(2), new ConvLSTMDeclaration(3),
+            new CuDNNRecurrentDeclaration("CuDNNLSTM", 4, PositionalOrder.Of([.. CuDNNLeading, "unit_forget_bias", .. CuDNNTrailing]),
+                ConfigKey.Opt("unit_forget_bias", true)),
+            new CuDNNRecurrentDeclaration("CuDNNGRU", 3, PositionalOrder.Of([.. CuDNNLeading, .. CuDNNTrailing])),
         ];
     }
 }

@@ -5,7 +5,7 @@ using static ParamLens.Layers.SpatialArithmetic;
 namespace ParamLens.Layers;
 
 /// <summary>Keras <c>Flatten</c>: all non-batch axes become one; no weights.</summary>
-public sealed class FlattenDeclaration() : WeightlessLayerDeclaration("Flatten", ConfigKey.Opt("data_format", null))
+public sealed class FlattenDeclaration() : WeightlessLayerDeclaration("Flatten", PositionalOrder.Of("data_format"), ConfigKey.Opt("data_format", null))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -20,7 +20,7 @@ public sealed class FlattenDeclaration() : WeightlessLayerDeclaration("Flatten",
 }
 
 /// <summary>Keras <c>Reshape</c>: the non-batch axes take <c>target_shape</c>, one -1 inferred; no weights.</summary>
-public sealed class ReshapeDeclaration() : WeightlessLayerDeclaration("Reshape", ConfigKey.Req("target_shape"))
+public sealed class ReshapeDeclaration() : WeightlessLayerDeclaration("Reshape", PositionalOrder.Of("target_shape"), ConfigKey.Req("target_shape"))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -82,6 +82,7 @@ internal static class AxisPairs
 
 /// <summary>Keras <c>ZeroPadding1D/2D/3D</c>: zeros added before and after each spatial axis; no weights.</summary>
 public sealed class ZeroPaddingDeclaration(int rank) : WeightlessLayerDeclaration($"ZeroPadding{rank}D",
+    PositionalOrder.Of("padding", "data_format"),
     ConfigKey.Opt("padding", rank == 3 ? Json.Ints(1, 1, 1) : rank == 2 ? Json.Ints(1, 1) : 1), ConfigKey.Opt("data_format", null))
 {
     public int Rank { get; } = rank;
@@ -107,6 +108,7 @@ public sealed class ZeroPaddingDeclaration(int rank) : WeightlessLayerDeclaratio
 
 /// <summary>Keras <c>Cropping1D/2D/3D</c>: values removed before and after each spatial axis; no weights.</summary>
 public sealed class CroppingDeclaration(int rank) : WeightlessLayerDeclaration($"Cropping{rank}D",
+    PositionalOrder.Of("cropping", "data_format"),
     ConfigKey.Opt("cropping", rank == 2 ? new JsonArray(Json.Ints(0, 0), Json.Ints(0, 0)) : rank == 3
         ? new JsonArray(Json.Ints(1, 1), Json.Ints(1, 1), Json.Ints(1, 1)) : Json.Ints(1, 1)),
     ConfigKey.Opt("data_format", null))
@@ -134,6 +136,7 @@ public sealed class CroppingDeclaration(int rank) : WeightlessLayerDeclaration($
 
 /// <summary>Keras <c>UpSampling1D/2D/3D</c>: each value repeated <c>size</c> times along each spatial axis; no weights.</summary>
 public sealed class UpSamplingDeclaration(int rank) : WeightlessLayerDeclaration($"UpSampling{rank}D",
+    rank switch { 1 => PositionalOrder.Of("size"), 2 => PositionalOrder.Of("size", "data_format", "interpolation"), _ => PositionalOrder.Of("size", "data_format") },
     ConfigKey.Opt("size", rank == 1 ? 2 : rank == 2 ? Json.Ints(2, 2) : Json.Ints(2, 2, 2)), ConfigKey.Opt("data_format", null),
     ConfigKey.Opt("interpolation", "nearest"))
 {
@@ -158,7 +161,7 @@ public sealed class UpSamplingDeclaration(int rank) : WeightlessLayerDeclaration
 }
 
 /// <summary>Keras <c>Permute</c>: the non-batch axes reordered by <c>dims</c> (1-based); no weights.</summary>
-public sealed class PermuteDeclaration() : WeightlessLayerDeclaration("Permute", ConfigKey.Req("dims"))
+public sealed class PermuteDeclaration() : WeightlessLayerDeclaration("Permute", PositionalOrder.Of("dims"), ConfigKey.Req("dims"))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -173,7 +176,7 @@ public sealed class PermuteDeclaration() : WeightlessLayerDeclaration("Permute",
 }
 
 /// <summary>Keras <c>RepeatVector</c>: <c>(batch, features)</c> repeated <c>n</c> times to <c>(batch, n, features)</c>; no weights.</summary>
-public sealed class RepeatVectorDeclaration() : WeightlessLayerDeclaration("RepeatVector", ConfigKey.Req("n"))
+public sealed class RepeatVectorDeclaration() : WeightlessLayerDeclaration("RepeatVector", PositionalOrder.Of("n"), ConfigKey.Req("n"))
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {

@@ -5,7 +5,7 @@ namespace ParamLens.Layers;
 /// <summary>A layer class the catalog does not declare (a custom class, or one newer than this tool). It never guesses: its
 /// output shape comes only from an <c>output_shape</c> written in its config (else it is unknown), and its weights are
 /// unknown until a file that stores the model's weights settles them; its notes say so.</summary>
-public sealed class UnknownLayerDeclaration(string className) : LayerDeclaration(className)
+public sealed class UnknownLayerDeclaration(string className) : LayerDeclaration(className, PositionalOrder.None)
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {

@@ -65,7 +65,7 @@ internal static class Inner
 
 /// <summary>Keras <c>TimeDistributed</c>: applies one inner layer to every time step; the inner layer is built on
 /// <c>(batch, *input[2:])</c> and its weights are shared by all steps.</summary>
-public sealed class TimeDistributedDeclaration() : LayerDeclaration("TimeDistributed", ConfigKey.Req("layer"))
+public sealed class TimeDistributedDeclaration() : LayerDeclaration("TimeDistributed", PositionalOrder.Of("layer"), ConfigKey.Req("layer"))
 {
     private static (LayerDeclaration Declaration, LayerCall Call, string Name) InnerCall(LayerCall call)
     {
@@ -110,8 +110,33 @@ public sealed class TimeDistributedDeclaration() : LayerDeclaration("TimeDistrib
 /// (concat, sum, mul, ave, or None for both separately). The wrapped instance's own weights are not used.
 /// </summary>
 public sealed class BidirectionalDeclaration() : LayerDeclaration("Bidirectional",
-    ConfigKey.Req("layer"), ConfigKey.Opt("merge_mode", "concat"), ConfigKey.Opt("backward_layer", null))
+    PositionalOrder.Of("layer", "merge_mode", "weights", "backward_layer"),
+    ConfigKey.Req("layer"), ConfigKey.Opt("merge_mode", "concat"), ConfigKey.Opt("backward_layer", null)), IPrintedInference
 {
+    /// <summary>The recurrent classes a printed Bidirectional row is tried with.</summary>
+    private static readonly string[] PrintedInnerClasses = ["LSTM", "GRU", "SimpleRNN"];
+
+    /// <summary>Two copies of the inner layer: half the count each. Concatenation doubles the output's last axis; the other
+    /// merge modes keep it (sum stands for all three: they give the same shapes and weights).</summary>
+    public RowInference Infer(PrintedLayer row)
+    {
+        if (row.OutputLast is not long o || o == 0) return RowInference.CannotSolve("output's last axis");
+        if (row.Params % 2 != 0) return RowInference.Inconsistent($"{PrintedFit.N(row.Params)} is odd, but a Bidirectional layer holds two equal copies");
+        var candidates = new List<Candidate>();
+        foreach (var (units, merge, words) in new[] { (o / 2, "concat", "merge_mode='concat'"), (o, "sum", "merge_mode sum/mul/ave") })
+        {
+            if (units == 0 || (merge == "concat" && o % 2 != 0)) continue;
+            foreach (var inner in PrintedInnerClasses)
+            {
+                if (LayerCatalog.Find(inner) is not RecurrentLayerDeclaration recurrent) continue;
+                foreach (var (config, input, equation, formula, conclusion) in RecurrentInference.Candidates(recurrent.Cell.BiasLayouts(), row, units, row.Params / 2))
+                    candidates.Add(new Candidate(new JsonObject { ["layer"] = new JsonObject { ["class_name"] = inner, ["config"] = config }, ["merge_mode"] = merge },
+                        [input], $"2·[{equation}]", $"2·[{formula}]", $"Bidirectional({inner}), {words}: {conclusion}"));
+            }
+        }
+        return RowInference.Of(PrintedFit.Keep(this, row, candidates), () => $"no Bidirectional LSTM/GRU/SimpleRNN gives {PrintedFit.N(row.Params)} with output size {o}");
+    }
+
     private static readonly string[] MergeModes = ["concat", "sum", "mul", "ave"];
 
     private sealed record Direction(LayerDeclaration Declaration, LayerCall Call, string Name);

@@ -10,11 +10,11 @@ namespace ParamLens.Printed;
 /// </summary>
 public static partial class ClassNameResolver
 {
-    /// <summary>Classes a summary row can show that are not layer declarations.</summary>
-    private static readonly string[] ModelClasses = ["Functional", "Sequential", "Model", "InputLayer"];
+    /// <summary>Model classes a summary row can show, which are not layer declarations.</summary>
+    private static readonly string[] ModelClasses = ["Functional", "Sequential", "Model"];
 
     public static IReadOnlyList<string> KnownClasses() =>
-        LayerCatalog.All.Select(d => d.ClassName).Concat(ModelClasses).Concat(InferenceRules.ClassNames)
+        LayerCatalog.All.Select(d => d.ClassName).Concat(ModelClasses).Concat(InferenceRules.OperationClassNames)
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
     internal static void ResolveAll(PrintedSummary summary)

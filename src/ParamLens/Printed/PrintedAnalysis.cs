@@ -131,15 +131,14 @@ public sealed class PrintedAnalysis
         if (row.NameTruncated) notes.Add("the layer name is cut short in the table");
 
         if (row.ClassName is { } cls && ModelClasses.Contains(cls)) return Nested(context, children);
-        if (InferenceRules.For(row.ClassName) is { } rule) return rule.Infer(context);
+        if (InferenceRules.Infer(context) is { } inference) return inference;
         if (row.ClassName is null && row.ClassCandidates.Count > 0)
         {
-            // An ambiguous cut name: keep the candidates whose rule reproduces the count.
+            // An ambiguous cut name: keep the candidates whose class reproduces the count.
             var fitting = row.ClassCandidates
-                .Select(c => (Class: c, Rule: InferenceRules.For(c)))
-                .Where(p => p.Rule is not null)
-                .Select(p => (p.Class, Result: p.Rule!.Infer(context with { Row = WithClass(row, p.Class) })))
-                .Where(p => p.Result.Problem is null).ToArray();
+                .Select(c => (Class: c, Result: InferenceRules.Infer(context with { Row = WithClass(row, c) })))
+                .Where(p => p.Result is { Problem: null })
+                .Select(p => (p.Class, Result: p.Result!)).ToArray();
             if (fitting.Length == 1)
             {
                 row.ClassName = fitting[0].Class;
@@ -179,7 +178,7 @@ public sealed class PrintedAnalysis
         if (children.Count > 0)
             return (Math.Min(row.Params, children.Sum(c => c.MinNonTrainable)), Math.Min(row.Params, children.Sum(c => c.MaxNonTrainable)));
         if (inference.Solutions.Count > 0) return (inference.Solutions.Min(s => s.NonTrainable), inference.Solutions.Max(s => s.NonTrainable));
-        if (inference.Problem is null && row.ClassName is { } cls && InferenceRules.For(cls) is WeightlessRule) return (0, 0);
+        if (inference.Problem is null && row.ClassName is { } cls && InferenceRules.IsWeightless(cls)) return (0, 0);
         if (inference.Problem is null && row.Params == 0) return (0, 0);
         return (0, row.Params);
     }
@@ -309,7 +308,7 @@ public sealed class PrintedAnalysis
         {
             // Only a row that holds other layers (a nested model, or a custom layer) can reach a weight another row also counts.
             var containers = Rows.Where(r => r.Row.Params > 0 && (r.Row.ClassName is { } c && ModelClasses.Contains(c)
-                || InferenceRules.For(r.Row.ClassName) is null)).Select(r => r.Row.Name).ToArray();
+                || !InferenceRules.Solves(r.Row.ClassName))).Select(r => r.Row.Name).ToArray();
             Checks.Add(containers.Length > 0
                 ? new(true, $"the rows add up to {N(rowSum)}, {N(rowSum - weights)} more than the {N(weights)} weights: a weight reached through " +
                     $"several rows counts once (a layer shared between {string.Join(", ", containers)} and another row){optimizerNote}")

@@ -67,6 +67,30 @@ public class RecurrentTests
         Assert.Equal("4 · 64 · (32 + 64 + 1)", p.Layer.Declaration!.CountFormula(p.Layer.BuildCall!, []));
     }
 
+    /// <summary>Keras 2 cudnn_lstm.py builds kernel (D, 4u), recurrent_kernel (u, 4u) and bias (8u,): an input and a
+    /// recurrent bias per gate unit. CuDNNLSTM(64) on 32 features: 32·256 + 64·256 + 512 = 8,192 + 16,384 + 512 = 25,088.</summary>
+    [Fact]
+    public void CuDNNLSTM_64On32Features_HasTwoBiasesPerGateUnit()
+    {
+        var p = Probe.Call(KerasVersion.Keras2, "CuDNNLSTM", new { units = 64, return_state = true }, Sequence10x32);
+        Assert.Equal(25_088, p.Params);
+        Assert.Equal(Shape.Of(32, 256), p.Weight("kernel"));
+        Assert.Equal(Shape.Of(64, 256), p.Weight("recurrent_kernel"));
+        Assert.Equal(Shape.Of(512), p.Weight("bias"));
+        Assert.Equal(new[] { Shape.Of(null, 64), Shape.Of(null, 64), Shape.Of(null, 64) }, p.Outputs); // output, h, c
+    }
+
+    /// <summary>Keras 2 cudnn_gru.py: kernel (D, 3u), recurrent_kernel (u, 3u), bias (6u,). CuDNNGRU(64) on 32 features:
+    /// 32·192 + 64·192 + 384 = 6,144 + 12,288 + 384 = 18,816.</summary>
+    [Fact]
+    public void CuDNNGRU_64On32Features_ReturnsTheSequenceAndOneState()
+    {
+        var p = Probe.Call(KerasVersion.Keras2, "CuDNNGRU", new { units = 64, return_sequences = true, return_state = true }, Sequence10x32);
+        Assert.Equal(18_816, p.Params);
+        Assert.Equal(Shape.Of(384), p.Weight("bias"));
+        Assert.Equal(new[] { Shape.Of(null, 10, 64), Shape.Of(null, 64) }, p.Outputs);
+    }
+
     [Fact]
     public void LSTM_ReturnsSequenceThenHiddenAndCellState()
     {

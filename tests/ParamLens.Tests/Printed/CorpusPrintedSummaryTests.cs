@@ -139,7 +139,7 @@ public class CorpusPrintedSummaryTests
         Assert.Equal(PrintedStyle.Keras2Mid, a.Summary.Style);
         Assert.Equal(["InputLayer", "Dense", "Reshape", "Conv2DTranspose", "Conv2DTranspose", "Conv2DTranspose"], a.Summary.Rows.Select(r => r.ClassName));
         Assert.Equal("[(None, 2)]", a.Summary.Rows[0].ShapeText);
-        Assert.Contains(Row(a, "conv2d_transpose").Inference.Solutions, s => s.Conclusion == "k = 3 (a 3×3 kernel)" && s.Notes[0] == "height: 7·2 = 14 (same padding, stride 2)");
+        Assert.Contains(Row(a, "conv2d_transpose").Inference.Solutions, s => s.Conclusion == "k = 3 (a 3×3 kernel)" && s.Notes[0] == "height: 7 · 2 = 14  [transposed, padding 'same']");
 
         var encoder = Analyse("keras2__vae__1.txt");
         Assert.Equal(["z_mean", "z_log_var"], encoder.Summary.Rows.Single(r => r.Name == "sampling").ConnectedTo.Select(c => c.Layer));

@@ -61,7 +61,7 @@ public class FoundingTableTests
         Assert.Equal("k = 7 (a 7×7 kernel)", only.Conclusion);
         Assert.Equal("(k·k·3 + 1)·32", only.Equation);
         Assert.Equal([(7L, 7L, 3L, 32L)], only.Weights.Take(1).Select(w => (w.Shape[0]!.Value, w.Shape[1]!.Value, w.Shape[2]!.Value, w.Shape[3]!.Value)));
-        Assert.Contains("height: 70 − 7 + 1 = 64 (valid padding)", only.Notes);
+        Assert.Contains("height: (70 − 7) / 1 + 1 = 64  [padding 'valid', window 7, stride 1]", only.Notes);
 
         var bn0 = a.Rows.Single(r => r.Row.Name == "bn0");
         Assert.Equal((64L, 64L), (bn0.MinNonTrainable, bn0.MaxNonTrainable)); // 2 × 32 moving statistics

@@ -1,4 +1,5 @@
 using ParamLens.Rendering;
+using ParamLens.Layers;
 using ParamLens.Printed;
 
 namespace ParamLens.Tests.Printed;
@@ -161,12 +162,33 @@ public class PrintedReaderTests
         Assert.Contains(Infer("DepthwiseConv2D", [Shape(null, 32, 32, 16)], Shape(null, 30, 30, 32), 320).Solutions, s => s.Conclusion == "a 3×3 kernel, depth_multiplier = 2");
     }
 
+    [Fact]
+    public void A_Keras3_batch_norm_row_of_seven_per_channel_is_renorm()
+    {
+        // Keras 3.14+ renorm: gamma, beta, moving mean and variance, and three renorm statistics, 7 · 16 = 112, 5 · 16 = 80 not trained.
+        var renorm = Assert.Single(Infer("BatchNormalization", [Shape(null, 8, 16)], Shape(null, 8, 16), 112).Solutions);
+        Assert.Equal(80, renorm.NonTrainable);
+    }
+
+    [Fact]
+    public void CuDNN_rows_are_solved_with_their_double_biases()
+    {
+        // CuDNNLSTM(64) on 32 features: 4·(64·32 + 64²) + 8·64 = 24,576 + 512 = 25,088; the bias is (8·64,) = (512,).
+        var lstm = Assert.Single(Infer("CuDNNLSTM", [Shape(null, 10, 32)], Shape(null, 64), 25088).Solutions);
+        Assert.Equal("units = 64, CuDNN bias of 8·u", lstm.Conclusion);
+        Assert.Equal(512, lstm.Weights.Single(w => w.Name == "bias").Count);
+        // The same count read as a CuDNNGRU on an unprinted input: 3·(64·D + 64²) + 6·64 = 25,088 gives D = (25,088 − 384 − 12,288) / 192 = 64.66…, not whole.
+        Assert.True(Infer("CuDNNGRU", [], Shape(null, 64), 25088).Problem is not null);
+        // CuDNNGRU(64) on 32 features: 3·(64·32 + 64²) + 6·64 = 18,432 + 384 = 18,816.
+        Assert.Equal("units = 64, CuDNN bias of 6·u", Assert.Single(Infer("CuDNNGRU", [Shape(null, 10, 32)], Shape(null, 64), 18816).Solutions).Conclusion);
+    }
+
     private static Shapes.Shape Shape(params long?[] dims) => new(dims);
 
     private static RowInference Infer(string cls, Shapes.Shape[] inputs, Shapes.Shape output, long count)
     {
         var row = new PrintedRow { Name = "x", ClassText = cls, ClassName = cls, ShapeText = output.ToString(), OutputShapes = [output], Params = count };
-        return InferenceRules.For(cls)!.Infer(new RowContext(row, inputs, Keras3: true));
+        return InferenceRules.Infer(new RowContext(row, inputs, Keras3: true))!;
     }
 }
 

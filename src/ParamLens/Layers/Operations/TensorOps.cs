@@ -12,7 +12,7 @@ namespace ParamLens.Layers;
 /// <see cref="TensorOps"/>.
 /// </summary>
 public abstract class TensorOpDeclaration(string className, params ConfigKey[] keys)
-    : WeightlessLayerDeclaration(className, [ConfigKey.Opt("function", null), .. keys])
+    : WeightlessLayerDeclaration(className, PositionalOrder.None, [ConfigKey.Opt("function", null), .. keys])
 {
     /// <summary>The function the operation stands for (as the code called it), shown next to the class.</summary>
     public override string? Detail(LayerConfig config) => config.OptString("function");
@@ -38,7 +38,7 @@ public abstract class TensorOpDeclaration(string className, params ConfigKey[] k
 /// <summary>A tensor operation whose function or arguments are not read here. It is not guessed: its output shape comes only
 /// from one written in its config (or recorded by its consumer), and its note says why it is not read. An operation creates
 /// no weights, so it has none.</summary>
-public sealed class UnreadOperationDeclaration(string className, string whyNotRead) : LayerDeclaration(className)
+public sealed class UnreadOperationDeclaration(string className, string whyNotRead) : LayerDeclaration(className, PositionalOrder.None)
 {
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call) =>
         ConfiguredOutput.Shapes(call) ?? call.UnknownOutput($"the output shape of the operation '{ClassName}' cannot be derived: {whyNotRead}");
