@@ -177,4 +177,22 @@ public class CatalogProgramTests
         Assert.Contains(" dense (Dense)               multiple                  144       \n", printed);
         Assert.Contains(" dense_1 (Dense)             multiple                  17        \n", printed);
     }
+
+    /// <summary>Keras 3.10's RandomErasing(factor=1.0, scale=(0.02, 0.33), fill_value=None, value_range=(0, 255), seed=None,
+    /// data_format=None): arguments by position, the image unchanged in shape, no weights; Dense 32·32·3·10 + 10.</summary>
+    [Fact]
+    public void Random_Erasing_Augmentation_Takes_Its_Arguments_By_Position()
+    {
+        var m = Py.Single("""
+            import keras
+            model = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.RandomErasing(0.5, (0.02, 0.2)),
+                                      keras.layers.Flatten(), keras.layers.Dense(10)])
+            """);
+        var erasing = m.Layers[0];
+        Assert.Equal("RandomErasing", erasing.ClassName);
+        Assert.Equal(0.5, erasing.Config!.Raw("factor")!.GetValue<double>());
+        Assert.Equal(2, erasing.Config.Raw("scale")!.AsArray().Count);
+        Assert.Equal(ParamLens.Shapes.Shape.Of(null, 32, 32, 3), erasing.InboundNodes[0].Outputs[0].Shape);
+        Counts(m, 32 * 32 * 3 * 10 + 10, 32 * 32 * 3 * 10 + 10);
+    }
 }

@@ -375,6 +375,7 @@ public sealed class PreprocessingFamily : LayerFamily
         ("RandomColorDegeneration", ["factor"], ["factor", "value_range", "seed"]), ("RandomPosterization", ["factor"], ["factor", "value_range", "seed"]),
         ("RandomShear", [], []), ("RandomPerspective", [], []), ("RandomInvert", [], []), ("RandomElasticTransform", [], []),
         ("RandomGaussianBlur", [], []), ("AugMix", [], []), ("RandAugment", [], []), ("CutMix", [], []), ("MixUp", [], []),
+        ("RandomErasing", [], ["factor", "scale", "fill_value", "value_range", "seed", "data_format"]),
     ];
 
     public override IEnumerable<LayerDeclaration> Declarations() =>

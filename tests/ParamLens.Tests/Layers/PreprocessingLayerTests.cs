@@ -52,6 +52,7 @@ public class PreprocessingLayerTests
     [InlineData("RandomGrayscale")]
     [InlineData("AutoContrast")]
     [InlineData("MixUp")]
+    [InlineData("RandomErasing")]
     public void Augmentations_KeepTheShape(string className) =>
         Build(className, null, [32, 32, 3]).IsWeightless(Shape.Of(None, 32, 32, 3));
 
