@@ -44,9 +44,12 @@ public static class Cli
             var version = ParseVersion(parse.GetValue(kerasVersion));
             var source = parse.GetValue(model)!;
             var (pythonLimits, readerLimits) = limits.From(parse);
-            var (fileOptions, programOptions) = SummaryOptionsFrom(parse, style, lineLength, columns, expandNested, showTrainable, layerRange, version);
-            var document = Read(source, version, parse.GetValue(weights), readerLimits, python.From(parse, programOptions, pythonLimits), stderr);
-            var options = document.Program is null ? fileOptions : programOptions;
+            var options = SummaryOptionsFrom(parse, style, lineLength, columns, expandNested, showTrainable, layerRange, version);
+            var styleGiven = parse.GetResult(style) is { Implicit: false };
+            var document = Read(source, version, parse.GetValue(weights), readerLimits, python.From(parse, options, pythonLimits, styleGiven), stderr);
+            // A program's tables follow the Keras version it ran under (given, or inferred from a notebook) unless a style is asked for.
+            if (document.Program is not null && !styleGiven && document.Models.Count > 0)
+                options = options with { Style = document.Models[0].Version.IsKeras3 ? SummaryStyle.Keras3 : SummaryStyle.Keras2 };
             var renderer = parse.GetValue(summaryFormat) switch
             {
                 "json" => Renderers.Json,
@@ -168,16 +171,14 @@ public static class Cli
         return report;
     }
 
-    /// <summary>The summary settings from the command line: for a model file, and for Python source, whose table follows
-    /// the emulated Keras version when no --style is given (a Keras 2 run prints the Keras 2 table).</summary>
-    private static (SummaryOptions File, SummaryOptions Program) SummaryOptionsFrom(ParseResult parse, Option<string> style, Option<int?> lineLength,
-        Option<int?> columns, Option<bool> expandNested, Option<bool> showTrainable, Option<string[]> layerRange, KerasVersion? version)
+    /// <summary>The summary settings from the command line.</summary>
+    private static SummaryOptions SummaryOptionsFrom(ParseResult parse, Option<string> style, Option<int?> lineLength, Option<int?> columns,
+        Option<bool> expandNested, Option<bool> showTrainable, Option<string[]> layerRange, KerasVersion? version)
     {
         var range = parse.GetValue(layerRange);
-        var styleGiven = parse.GetResult(style) is { Implicit: false };
-        var options = new SummaryOptions
+        return new SummaryOptions
         {
-            Style = styleGiven && parse.GetValue(style) == "keras2" ? SummaryStyle.Keras2 : SummaryStyle.Keras3,
+            Style = parse.GetValue(style) == "keras2" ? SummaryStyle.Keras2 : SummaryStyle.Keras3,
             LineLength = parse.GetValue(lineLength),
             TerminalColumns = parse.GetValue(columns) ?? TerminalColumns(),
             ExpandNested = parse.GetValue(expandNested),
@@ -185,7 +186,6 @@ public static class Cli
             LayerRange = range is { Length: 2 } ? (range[0], range[1]) : null,
             KerasVersion = version,
         };
-        return (options, styleGiven || version is not { IsKeras3: false } ? options : options with { Style = SummaryStyle.Keras2 });
     }
 
     private static KerasVersion? ParseVersion(string? text)

@@ -12,8 +12,9 @@ public sealed class PythonOptions
     public Option<string?> CallArguments { get; } = new("--args") { Description = "Python source: arguments for the --model function, written as Python, e.g. \"(32, 32, 3), num_classes=10\"" };
 
     /// <summary>How to run Python input, from the command line.</summary>
-    public PythonRunOptions From(ParseResult parse, SummaryOptions summary, Limits limits) => new()
+    public PythonRunOptions From(ParseResult parse, SummaryOptions summary, Limits limits, bool styleGiven = false) => new()
     {
+        StyleFollowsVersion = !styleGiven,
         SearchPaths = parse.GetValue(SearchPaths) ?? [],
         InputShape = parse.GetValue(InputShape) is { } shape ? ParseShape(shape) : null,
         ModelName = parse.GetValue(ModelName),

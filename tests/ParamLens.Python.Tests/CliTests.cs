@@ -228,4 +228,30 @@ public sealed class CliTests : IDisposable
         Assert.Contains("paramlens: note: ", error);
         Assert.Contains("1 IPython line (shell commands, magics, help) did nothing here: %matplotlib inline", error);
     }
+
+    /// <summary>A notebook that printed "Using TensorFlow backend." ran standalone Keras 2.0–2.3: its table is the Keras 2
+    /// one, with that Keras' one-based names (sequential_1, dense_1); 4·2 + 2 = 10 parameters.</summary>
+    [Fact]
+    public void A_notebook_runs_under_the_keras_its_outputs_show()
+    {
+        var notebook = new JsonObject
+        {
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 2,
+            ["metadata"] = new JsonObject(),
+            ["cells"] = new JsonArray(
+                new JsonObject
+                {
+                    ["cell_type"] = "code", ["source"] = "from keras.models import Sequential\nfrom keras.layers import Dense",
+                    ["outputs"] = new JsonArray(new JsonObject { ["name"] = "stderr", ["output_type"] = "stream", ["text"] = "Using TensorFlow backend.\n" }),
+                },
+                new JsonObject { ["cell_type"] = "code", ["source"] = "model = Sequential()\nmodel.add(Dense(2, input_shape=(4,)))\nmodel.summary()" }),
+        };
+        var (code, output, error) = Run("summary", Write("old.ipynb", notebook.ToJsonString()));
+        Assert.Equal(0, code);
+        Assert.Contains("Model: \"sequential_1\"", output);
+        Assert.Contains("dense_1 (Dense)              (None, 2)                 10", output);
+        Assert.Contains("Total params: 10\n", output);
+        Assert.Contains("emulating Keras 2.3.1 because a cell printed \"Using TensorFlow backend.\"", error);
+    }
 }

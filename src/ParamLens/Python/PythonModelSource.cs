@@ -19,6 +19,9 @@ public sealed record PythonRunOptions
     /// <summary>The printer settings a <c>model.summary()</c> call starts from (its own arguments win); by default the
     /// printer of the emulated version (a Keras 2 process prints the Keras 2 table).</summary>
     public SummaryOptions? Summary { get; init; }
+    /// <summary>The printer follows the emulated version (Keras 3 table or Keras 2 table), whatever the style of
+    /// <see cref="Summary"/>: no style was asked for.</summary>
+    public bool StyleFollowsVersion { get; init; }
     public Limits Limits { get; init; } = new();
     /// <summary>Report only this model (<c>--model NAME</c>): a variable, a Keras model name, or a function of the script,
     /// which is called after the script with <see cref="CallArguments"/> (its result is the model reported).</summary>
@@ -86,8 +89,10 @@ public static class PythonModelSource
         var interpreter = new Interpreter(options.Limits, printed, options.SearchPaths) { ScriptDir = scriptDir };
         StandardModules.Register(interpreter);
         var version = options.Version ?? KerasVersion.Keras3;
-        var keras = new KerasRuntime(interpreter, version, (model, arguments) => Render(model, arguments,
-            options.Summary ?? new SummaryOptions { Style = version.IsKeras3 ? SummaryStyle.Keras3 : SummaryStyle.Keras2 }));
+        var summary = options.Summary is { } given && !options.StyleFollowsVersion
+            ? given
+            : (options.Summary ?? new SummaryOptions()) with { Style = version.IsKeras3 ? SummaryStyle.Keras3 : SummaryStyle.Keras2 };
+        var keras = new KerasRuntime(interpreter, version, (model, arguments) => Render(model, arguments, summary));
         PythonError? stopped = null;
         PyModule? main = null;
         try

@@ -29,7 +29,8 @@ internal sealed class NotebookReader : IModelReader
         var map = new CellMap();
         var replaced = new List<string>();
         var line = 1;
-        foreach (var (index, source) in CodeCells(root))
+        var cells = AllCells(root);
+        foreach (var (index, source) in CodeCells(cells))
         {
             var (python, cellReplaced) = IPythonSyntax.ToPython(source);
             replaced.AddRange(cellReplaced);
@@ -40,6 +41,11 @@ internal sealed class NotebookReader : IModelReader
         }
         if (map.IsEmpty) throw new ModelException("the notebook has no code cells");
         List<string> notes = [];
+        if (options.VersionOverride is null && options.Program.Version is null && KerasEraEvidence.Infer(KerasEraEvidence.Cells(cells)) is var (version, why))
+        {
+            options = options with { Program = options.Program with { Version = version } };
+            notes.Add($"{input.Name}: emulating Keras {version} because {why}; --keras-version sets another");
+        }
         try
         {
             var document = PythonSourceReader.Document(program.ToString(), input.Name, input.Folder, options, Format, notes);
@@ -51,12 +57,14 @@ internal sealed class NotebookReader : IModelReader
         }
     }
 
+    private static JsonArray AllCells(JsonObject root) =>
+        root["cells"] as JsonArray // nbformat 4
+        ?? (root["worksheets"] as JsonArray)?.FirstOrDefault()?["cells"] as JsonArray // nbformat 3
+        ?? [];
+
     /// <summary>The code cells, with their 1-based position among all cells, and their source joined into one text.</summary>
-    private static IEnumerable<(int Index, string Source)> CodeCells(JsonObject root)
+    private static IEnumerable<(int Index, string Source)> CodeCells(JsonArray cells)
     {
-        var cells = root["cells"] as JsonArray // nbformat 4
-            ?? (root["worksheets"] as JsonArray)?.FirstOrDefault()?["cells"] as JsonArray // nbformat 3
-            ?? [];
         var index = 0;
         foreach (var cell in cells)
         {

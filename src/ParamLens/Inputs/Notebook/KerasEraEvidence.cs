@@ -1,0 +1,89 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ParamLens.Layers;
+
+namespace ParamLens.Inputs;
+
+/// <summary>
+/// Which Keras a notebook ran under, from what it left behind: a notebook does not say its Keras version, but the tables
+/// its cells printed have the layout of their printer's era (Keras 3's box drawing; tf.keras 2.13+ sizes after the
+/// totals; 2.7–2.12 blank lines between rows; older underscore rules, without a <c>Model:</c> line in standalone Keras
+/// up to 2.2.4), a version printed by the code names it, and "Using TensorFlow backend." is standalone Keras 2.0–2.3.
+/// The printer eras are those of the summary-format reference; each maps to one version of the era to emulate.
+/// </summary>
+internal static partial class KerasEraEvidence
+{
+    /// <summary>The version to emulate and why, or null when the notebook leaves no evidence (then Keras 3 applies).</summary>
+    public static (KerasVersion Version, string Why)? Infer(IEnumerable<(string Source, string Output)> cells)
+    {
+        string? printedKerasVersion = null, table = null;
+        var standaloneBackend = false;
+        var tfKerasImports = false;
+        foreach (var (source, output) in cells)
+        {
+            tfKerasImports |= TfKerasImport().IsMatch(source);
+            standaloneBackend |= output.Contains("Using TensorFlow backend.", StringComparison.Ordinal)
+                || output.Contains("Using Theano backend.", StringComparison.Ordinal);
+            // `keras.__version__` alone on a cell's last line is echoed as '2.2.4' (tf.keras: '2.2.4-tf').
+            if (KerasVersionExpression().IsMatch(source) && QuotedVersion().Match(output) is { Success: true } v && !source.Contains("tf.__version__"))
+                printedKerasVersion ??= v.Groups[1].Value;
+            if (output.Contains("Layer (type)", StringComparison.Ordinal) && output.Contains("Total params:", StringComparison.Ordinal))
+                table ??= output;
+        }
+        if (printedKerasVersion is not null && KerasVersion.TryParse(printedKerasVersion) is { } printed)
+            return (printed, $"a cell printed keras.__version__ as '{printedKerasVersion}'");
+        if (table is null)
+            return standaloneBackend ? (KerasVersion.Parse("2.3.1"), "a cell printed \"Using TensorFlow backend.\" (standalone Keras 2.0–2.3)") : null;
+        if (table.Contains('┏'))
+            return (KerasVersion.Keras3, "a stored summary table has Keras 3's box drawing");
+        var lines = table.Replace("\r\n", "\n").Split('\n');
+        if (lines.Any(l => TotalsWithSize().IsMatch(l)))
+            return (KerasVersion.Parse("2.15.0"), "a stored summary table gives sizes after its totals (tf.keras 2.13–2.15)");
+        var header = Array.FindIndex(lines, l => l.Contains("Layer (type)", StringComparison.Ordinal));
+        var rows = lines.Skip(header + 2).TakeWhile(l => !l.StartsWith("Total params:", StringComparison.Ordinal)).ToArray();
+        if (rows.Any(l => l.Length > 0 && l.Trim().Length == 0) && !rows.Any(l => UnderscoreRule().IsMatch(l)))
+            return (KerasVersion.Parse("2.12.0"), "a stored summary table separates its rows with blank lines (tf.keras 2.7–2.12)");
+        if (tfKerasImports && !standaloneBackend)
+            return (KerasVersion.Parse("2.6.0"), "a stored summary table separates its rows with underscore rules and the code imports tf.keras (TensorFlow 2.0–2.6)");
+        var hasModelLine = lines.Take(header).Any(l => l.StartsWith("Model: ", StringComparison.Ordinal));
+        return hasModelLine
+            ? (KerasVersion.Parse("2.3.1"), "a stored summary table separates its rows with underscore rules and the code imports standalone Keras (2.0–2.3)")
+            : (KerasVersion.Parse("2.2.4"), "a stored summary table has no Model: line (standalone Keras up to 2.2.4)");
+    }
+
+    /// <summary>The code cells' sources and stored text outputs (streams and plain-text results), in order.</summary>
+    public static IEnumerable<(string Source, string Output)> Cells(JsonArray cells)
+    {
+        foreach (var cell in cells)
+        {
+            if (cell is not JsonObject c || Text(c["cell_type"]) != "code") continue;
+            var output = new System.Text.StringBuilder();
+            foreach (var o in c["outputs"] as JsonArray ?? [])
+                output.Append(Joined(o?["text"]) ?? Joined(o?["data"]?["text/plain"]) ?? "");
+            yield return (Joined(c["source"] ?? c["input"]) ?? "", output.ToString());
+        }
+    }
+
+    private static string? Joined(JsonNode? node) => node switch
+    {
+        JsonArray parts => string.Concat(parts.Select(Text)),
+        _ => Text(node),
+    };
+
+    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    [GeneratedRegex(@"\b(?:tensorflow\.keras|tf\.keras|tensorflow\s+import\s+keras)\b")]
+    private static partial Regex TfKerasImport();
+
+    [GeneratedRegex(@"\bkeras\.__version__")]
+    private static partial Regex KerasVersionExpression();
+
+    [GeneratedRegex(@"'(\d+\.\d+\.\d+(?:-tf)?)'")]
+    private static partial Regex QuotedVersion();
+
+    [GeneratedRegex(@"^Total params: [\d,]+ \(")]
+    private static partial Regex TotalsWithSize();
+
+    [GeneratedRegex(@"^_{10,}\s*$")]
+    private static partial Regex UnderscoreRule();
+}
