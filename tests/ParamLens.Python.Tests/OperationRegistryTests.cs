@@ -164,7 +164,7 @@ public class OperationRegistryTests
         config["name"] = "op";
         layers.Add(new JsonObject
         {
-            ["module"] = className == "ReLU" ? "keras.src.activations.activations" : "keras.src.ops.numpy",
+            ["module"] = Keras3Module(className),
             ["class_name"] = className, ["registered_name"] = className, ["name"] = "op", ["config"] = config,
             ["inbound_nodes"] = new JsonArray(new JsonObject { ["args"] = Resolve(form.Keras3Args), ["kwargs"] = new JsonObject() }),
         });
@@ -179,6 +179,17 @@ public class OperationRegistryTests
             },
         };
     }
+
+    /// <summary>The module <c>serialization_lib</c> writes for an operation class: the file of <c>keras/src</c> that defines it.</summary>
+    private static string Keras3Module(string className) => className switch
+    {
+        "ReLU" => "keras.src.activations.activations",
+        "Relu" or "Relu6" or "Sigmoid" or "Softplus" or "Softsign" or "Silu" or "LeakyRelu" or "HardSigmoid" or "HardSilu" or "Elu" or "Selu"
+            or "Gelu" or "Softmax" or "LogSoftmax" => "keras.src.ops.nn",
+        "Rsqrt" or "Erf" or "Logsumexp" => "keras.src.ops.math",
+        "Cast" => "keras.src.ops.core",
+        _ => "keras.src.ops.numpy",
+    };
 
     /// <summary>A tf.keras functional config: the used inputs, then a <c>TFOpLambda</c> named <c>op</c> whose function is
     /// <paramref name="symbol"/>, its call in <c>node.py</c>'s form: the first argument as <c>[layer, node, tensor, kwargs]</c>
