@@ -181,6 +181,33 @@ public class TensorOperationTests
         Assert.Contains($"line {line}", e.Message);
     }
 
+    /// <summary>Names keras.ops does not export (<c>keras/api/ops/__init__.py</c>: no pow, truediv, floordiv,
+    /// squared_difference or l2_normalize) are missing attributes, as in Keras 3, not operations made up here.</summary>
+    [Theory]
+    [InlineData("pow")]
+    [InlineData("truediv")]
+    [InlineData("floordiv")]
+    [InlineData("squared_difference")]
+    [InlineData("l2_normalize")]
+    public void Keras3_Ops_Has_Only_The_Functions_Keras_Exports(string name)
+    {
+        var e = Py.Error($"import keras\nx = keras.Input((3,))\ny = keras.ops.{name}(x, x)\n");
+        Assert.Contains($"has no attribute '{name}'", e.Message);
+        Assert.Contains("line 3", e.Message);
+    }
+
+    /// <summary>tf.keras' <c>x != y</c> dispatches <c>tf.Tensor.__ne__</c>, whose recorded function changed across TensorFlow
+    /// releases: it is refused rather than named; <c>tf.math.not_equal</c> records <c>tf.math.not_equal</c>.</summary>
+    [Fact]
+    public void TfKeras_NotEqual_Operator_Is_Refused_And_The_Function_Is_Recorded()
+    {
+        var e = Py.Error("import tensorflow as tf\nx = tf.keras.Input((3,))\ny = x != 1.0\n", version: TfKeras);
+        Assert.Contains("not supported", e.Message);
+        var m = Py.Single("import tensorflow as tf\nx = tf.keras.Input((3,))\nmodel = tf.keras.Model(x, tf.math.not_equal(x, 1.0))\n", TfKeras);
+        Assert.Equal("tf.math.not_equal", m.Outputs[0].Node.Layer.Name);
+        Assert.Equal("(None, 3)", m.Outputs[0].Shape.ToString());
+    }
+
     /// <summary>Python: <c>len(range(8)[::2**63 - 1])</c>, <c>len(range(8)[::-2**63])</c> and <c>len(range(8)[::2**70])</c>
     /// are all 1; a step past 64 bits or at the negative limit is read, not an overflow.</summary>
     [Fact]

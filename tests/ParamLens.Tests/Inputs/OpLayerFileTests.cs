@@ -208,6 +208,7 @@ public class OpLayerFileTests
     [InlineData("math.reduce_mean", """["input_1", 0, 0, {"axis": 1, "keepdims": "yes"}]""", "its keepdims is not true or false")]
     [InlineData("linalg.matmul", """["input_1", 0, 0, {"b": ["input_1", 0, 0], "transpose_b": 1}]""", "transpose_b")]
     [InlineData("math.foo", """["input_1", 0, 0, {}]""", "the TensorFlow function 'math.foo' is not read here")]
+    [InlineData("nn.bias_add", """["input_1", 0, 0, {"bias": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], "data_format": "NCHW"}]""", "does not add along the last axis")]
     public void TfKeras_OpNotUnderstood_SaysWhy_AndHasNoWeights(string function, string node, string reason)
     {
         var model = Read(TfKeras("[null, 8]", OpLambda(function, node), "tf." + function));

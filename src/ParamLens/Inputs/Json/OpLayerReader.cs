@@ -4,7 +4,8 @@ using ParamLens.Layers;
 namespace ParamLens.Inputs;
 
 /// <summary>
-/// Reads the tensor operations a saved functional config records into the operation declarations of <c>Layers/Ops.cs</c>.
+/// Reads the tensor operations a saved functional config records into the operation declarations of
+/// <c>Layers/Operations</c>, each function or class found in the <see cref="OperationRegistry"/>.
 /// tf.keras <c>TFOpLambda</c>/<c>SlicingOpLambda</c> (<c>tf_op_layer.py</c>, <c>node.py</c> <c>serialize</c>): the config
 /// names the TensorFlow function (<c>"function": "math.truediv"</c>); the one inbound node holds the first argument as
 /// <c>[layer, node, tensor, kwargs]</c> entries (a bare entry for one tensor, a list for a list of tensors, a constant as
@@ -16,40 +17,9 @@ namespace ParamLens.Inputs;
 /// </summary>
 internal static class OpLayerReader
 {
-    /// <summary>The shape rule of an operation and how its arguments reach the rule.</summary>
-    private enum Kind { Elementwise, Binary, Reduce, ExpandDims, Squeeze, Transpose, Matmul, GetItem, Concat, Stack, Split, Reshape }
-
     /// <summary>An operation read: the declaration of its rule and the config for it, or, when it is not understood, an
     /// <see cref="UnreadOperationDeclaration"/> saying why with the file's config.</summary>
     public sealed record Operation(LayerDeclaration Declaration, JsonObject Config);
-
-    /// <summary>TensorFlow functions (their <c>function</c> value) whose op layers are read, with the rule each follows.</summary>
-    private static readonly Dictionary<string, Kind> TfFunctions = Table(
-        (Kind.Binary, ["__operators__.add", "math.add", "math.subtract", "math.multiply", "math.truediv", "math.divide", "math.floordiv",
-            "math.floormod", "math.pow", "math.maximum", "math.minimum", "math.squared_difference", "math.less", "math.less_equal",
-            "math.greater", "math.greater_equal", "math.equal", "math.not_equal"]),
-        (Kind.Elementwise, ["math.square", "math.sqrt", "math.rsqrt", "math.exp", "math.log", "math.abs", "math.negative", "math.sigmoid",
-            "math.tanh", "math.sign", "math.round", "math.floor", "math.ceil", "math.sin", "math.cos", "math.erf", "math.softplus",
-            "math.softsign", "math.l2_normalize", "cast", "nn.relu", "nn.relu6", "nn.elu", "nn.selu", "nn.gelu", "nn.silu", "nn.leaky_relu",
-            "nn.softmax", "nn.log_softmax"]),
-        (Kind.Reduce, ["math.reduce_mean", "math.reduce_sum", "math.reduce_max", "math.reduce_min", "math.reduce_prod", "math.reduce_std",
-            "math.reduce_variance", "math.reduce_logsumexp"]),
-        (Kind.ExpandDims, ["expand_dims"]), (Kind.Squeeze, ["compat.v1.squeeze", "squeeze"]),
-        (Kind.Transpose, ["compat.v1.transpose", "transpose"]), (Kind.Reshape, ["reshape"]), (Kind.Concat, ["concat"]),
-        (Kind.Stack, ["stack"]), (Kind.Split, ["split"]), (Kind.Matmul, ["linalg.matmul"]), (Kind.GetItem, ["__operators__.getitem"]));
-
-    /// <summary>Keras 3 operation classes that are read, with the rule each follows.</summary>
-    private static readonly Dictionary<string, Kind> Keras3Classes = Table(
-        (Kind.Elementwise, ["Add", "Subtract", "Multiply", "Divide", "TrueDivide", "FloorDivide", "Mod", "Power", "Maximum", "Minimum",
-            "Less", "LessEqual", "Greater", "GreaterEqual", "Equal", "NotEqual", "Negative", "Absolute", "Square", "Sqrt", "Exp", "Log",
-            "Sign", "Round", "Floor", "Ceil", "Sin", "Cos", "Tanh", "Rsqrt", "Erf", "Cast", "Relu", "ReLU", "Relu6", "Sigmoid", "Softplus",
-            "Softsign", "Silu", "LeakyRelu", "HardSigmoid", "HardSilu", "Elu", "Selu", "Gelu", "Softmax", "LogSoftmax"]),
-        (Kind.Reduce, ["Mean", "Sum", "Max", "Min", "Prod", "Std", "Var", "Logsumexp"]),
-        (Kind.ExpandDims, ["ExpandDims"]), (Kind.Squeeze, ["Squeeze"]), (Kind.Transpose, ["Transpose"]), (Kind.Reshape, ["Reshape"]),
-        (Kind.Concat, ["Concatenate"]), (Kind.Stack, ["Stack"]), (Kind.Split, ["Split"]), (Kind.Matmul, ["Matmul"]), (Kind.GetItem, ["GetItem"]));
-
-    private static Dictionary<string, Kind> Table(params (Kind Kind, string[] Names)[] groups) =>
-        groups.SelectMany(g => g.Names.Select(n => (n, g.Kind))).ToDictionary(p => p.n, p => p.Kind);
 
     /// <summary>Whether a Keras 3 entry is an operation rather than a layer: the class name alone cannot tell (<c>Add</c> is
     /// both), the module does (<c>keras.src.ops.numpy</c> against <c>keras.layers</c>; <c>ReLU</c> of the activations).</summary>
@@ -61,7 +31,7 @@ internal static class OpLayerReader
     public static Operation TfOpLambda(string className, JsonObject config, JsonNode? inboundNodes)
     {
         if (Str(config["function"]) is not { } function) return NotRead(className, config, "its config names no TensorFlow function");
-        if (!TfFunctions.TryGetValue(function, out var kind)) return NotRead(className, config, $"the TensorFlow function '{function}' is not read here");
+        if (!OperationRegistry.ByTfSymbol.TryGetValue(function, out var entry)) return NotRead(className, config, $"the TensorFlow function '{function}' is not read here");
         if (inboundNodes is not JsonArray { Count: 1 } nodes || nodes[0] is not JsonArray { Count: > 0 } node)
             return NotRead(className, config, $"its call of '{function}' is not recorded as one inbound node");
         // One tensor as the first argument is written as a bare entry; a list of them as a list of entries.
@@ -73,20 +43,20 @@ internal static class OpLayerReader
         // node.py writes the same kwargs into every entry of the first argument.
         var kwargs = entries[0]!.Count == 4 && entries[0]![3] is JsonObject k ? k : [];
         var call = new OpCall(first, isTensor, firstIsList, kwargs, Keras3: false);
-        var result = Configure(kind, call, config, "tf." + function);
+        var result = Configure(entry, call, config, "tf." + function);
         return result is null ? NotRead(className, config, call.WhyNot ?? $"the arguments of its call of '{function}' are not understood")
-            : new Operation(Declaration(className, kind, keras3: false), result);
+            : new Operation(TensorOps.Declaration(className, entry.Rule, keras3: false), result);
     }
 
     /// <summary>A Keras 3 operation entry (<see cref="IsKeras3Operation"/>).</summary>
     public static Operation Keras3Operation(string className, JsonObject config, JsonNode? inboundNodes)
     {
-        if (!Keras3Classes.TryGetValue(className, out var kind)) return NotRead(className, config, $"the operation '{className}' is not read here");
+        if (!OperationRegistry.ByKeras3Class.TryGetValue(className, out var entry)) return NotRead(className, config, $"the operation '{className}' is not read here");
         if (inboundNodes is not JsonArray { Count: 1 } nodes || nodes[0] is not JsonObject node || node["args"] is not JsonArray { Count: > 0 } args)
             return NotRead(className, config, "its call is not recorded as one inbound node with arguments");
         var kwargs = node["kwargs"] as JsonObject ?? [];
         OpCall call;
-        if (kind is Kind.Concat or Kind.Stack)
+        if (entry.Rule is OpRule.Concat or OpRule.Stack)
         {
             if (args.Count != 1 || args[0] is not JsonArray { Count: > 0 } list)
                 return NotRead(className, config, "its first argument is not a list of tensors");
@@ -95,19 +65,18 @@ internal static class OpLayerReader
         else
         {
             // The operands in call order; GetItem's second argument is its key.
-            var operands = kind == Kind.GetItem ? args.Take(1).ToList() : args.ToList();
+            var operands = entry.Rule == OpRule.GetItem ? args.Take(1).ToList() : args.ToList();
             var rest = kwargs.DeepClone().AsObject();
-            if (kind == Kind.GetItem)
+            if (entry.Rule == OpRule.GetItem)
             {
                 if (args.Count != 2) return NotRead(className, config, "its call does not have a tensor and a key");
                 rest["slice_spec"] = args[1]?.DeepClone();
             }
             call = new OpCall([.. operands.Select(o => IsKeras3Tensor(o) ? null : o)], [.. operands.Select(IsKeras3Tensor)], false, rest, Keras3: true);
-            if (kind == Kind.Elementwise) kind = Kind.Binary; // Keras 3 passes every operand positionally
         }
-        var result = Configure(kind, call, config, function: null);
+        var result = Configure(entry, call, config, function: null);
         return result is null ? NotRead(className, config, call.WhyNot ?? "its arguments are not understood")
-            : new Operation(Declaration(className, kind, keras3: true), result);
+            : new Operation(TensorOps.Declaration(className, entry.Rule, keras3: true), result);
     }
 
     private static Operation NotRead(string className, JsonObject config, string why) =>
@@ -136,56 +105,22 @@ internal static class OpLayerReader
     }
 
     /// <summary>The rule's config from the file's config and the call's arguments; null when something is not understood.</summary>
-    private static JsonObject? Configure(Kind kind, OpCall call, JsonObject fileConfig, string? function)
+    private static JsonObject? Configure(OperationEntry entry, OpCall call, JsonObject fileConfig, string? function)
     {
         var config = fileConfig.DeepClone().AsObject();
         config["function"] = function;
         var single = !call.FirstIsList && call.First.Count == 1 && call.IsTensor[0];
-        switch (kind)
+        // Keras 3 passes every operand positionally, so its one-tensor operations are read as operand lists too.
+        if (entry.Arguments == OpArguments.OneTensor && !call.Keras3) return single && !call.TensorAmong() ? config : null;
+        if (entry.Arguments is OpArguments.OneTensor or OpArguments.TwoOperands) return Operands(entry, call, config);
+        switch (entry.Rule)
         {
-            case Kind.Elementwise:
-                if (!single || call.TensorAmong()) return null;
-                return config;
-            case Kind.Binary:
-            case Kind.Matmul:
-            {
-                // tf.keras: the first operand is the first argument, the second a keyword (y, or b for matmul); Keras 3: args.
-                var second = call.Keras3 ? null : kind == Kind.Matmul ? "b" : "y";
-                if (call.FirstIsList || call.TensorAmong(second is null ? [] : [second])) return null;
-                var operands = call.First.Select((c, i) => (Constant: c, Tensor: call.IsTensor[i])).ToList();
-                if (second is not null)
-                {
-                    if (!call.Arguments.TryGetPropertyValue(second, out var y)) return null;
-                    operands.Add(IsTensorRef(y, keras3: false) ? (null, true) : (y, false));
-                }
-                if (kind == Kind.Matmul && operands.Count != 2) return null;
-                if (operands.Any(o => !o.Tensor))
-                {
-                    var shapes = new JsonArray();
-                    foreach (var (constant, tensor) in operands)
-                    {
-                        if (tensor) { shapes.Add((JsonNode?)null); continue; }
-                        if (ConstantShape(constant, call.Keras3) is not { } dims) return null;
-                        shapes.Add((JsonNode)new JsonArray([.. dims.Select(d => (JsonNode)JsonValue.Create(d))]));
-                    }
-                    config["operand_shapes"] = shapes;
-                }
-                if (kind == Kind.Matmul && !call.Keras3)
-                {
-                    // An adjoint is a transpose as far as shapes go.
-                    var flags = ((string[])["transpose_a", "adjoint_a", "transpose_b", "adjoint_b"]).Select(call.Flag).ToArray();
-                    if (flags.Any(f => f is null)) return call.NotUnderstood("its transpose_a, transpose_b, adjoint_a or adjoint_b is not true or false");
-                    config["transpose_a"] = flags[0] == true || flags[1] == true;
-                    config["transpose_b"] = flags[2] == true || flags[3] == true;
-                }
-                return config;
-            }
-            case Kind.Concat:
-            case Kind.Stack:
+            case OpRule.Concat:
+            case OpRule.Stack:
                 if (!call.FirstIsList || call.IsTensor.Any(t => !t) || call.TensorAmong()) return null;
-                if (!call.Keras3) config["axis"] = Argument(call, "axis", kind == Kind.Stack ? 0 : null);
+                if (!call.Keras3) config["axis"] = Argument(call, "axis", entry.Rule == OpRule.Stack ? 0 : null);
                 return config["axis"] is null ? null : config;
-            case Kind.GetItem:
+            case OpRule.GetItem:
             {
                 if (!single || call.TensorAmong()) return null;
                 if (!call.Arguments.TryGetPropertyValue("slice_spec", out var spec) || Key(spec, call.Keras3) is not { } key)
@@ -198,37 +133,76 @@ internal static class OpLayerReader
         if (call.Keras3)
         {
             // The operation's own arguments are in its config already; two have names of their own.
-            if (kind == Kind.Transpose) config["perm"] = fileConfig["axes"]?.DeepClone();
-            if (kind == Kind.Reshape && fileConfig["newshape"] is not JsonArray) return call.NotUnderstood("its newshape is not a list of sizes");
-            if (kind == Kind.Split && fileConfig["indices_or_sections"] is { } how)
+            if (entry.Rule == OpRule.Transpose) config["perm"] = fileConfig["axes"]?.DeepClone();
+            if (entry.Rule == OpRule.Reshape && fileConfig["newshape"] is not JsonArray) return call.NotUnderstood("its newshape is not a list of sizes");
+            if (entry.Rule == OpRule.Split && fileConfig["indices_or_sections"] is { } how)
                 config[how is JsonArray ? "indices" : "sections"] = how.DeepClone();
             return config;
         }
-        switch (kind)
+        switch (entry.Rule)
         {
-            case Kind.Reduce:
+            case OpRule.Reduce:
                 config["axis"] = Argument(call, "axis", null);
                 if (call.Flag("keepdims") is not { } keep) return call.NotUnderstood("its keepdims is not true or false");
                 config["keepdims"] = keep;
                 break;
-            case Kind.ExpandDims:
+            case OpRule.ExpandDims:
                 if ((config["axis"] = Argument(call, "axis", null)) is null) return call.NotUnderstood("its axis is missing");
                 break;
-            case Kind.Squeeze:
+            case OpRule.Squeeze:
                 config["axis"] = Argument(call, "axis", null) ?? Argument(call, "squeeze_dims", null);
                 break;
-            case Kind.Transpose:
+            case OpRule.Transpose:
                 config["perm"] = Argument(call, "perm", null);
                 break;
-            case Kind.Reshape:
+            case OpRule.Reshape:
                 if ((config["newshape"] = Argument(call, "shape", null)) is not JsonArray) return call.NotUnderstood("its shape is not a list of sizes");
                 break;
-            case Kind.Split:
+            case OpRule.Split:
                 config["axis"] = Argument(call, "axis", 0);
                 var pieces = Argument(call, "num_or_size_splits", null);
                 if (pieces is null) return call.NotUnderstood("its num_or_size_splits is missing");
                 config[pieces is JsonArray ? "sizes" : "sections"] = pieces;
                 break;
+        }
+        return config;
+    }
+
+    /// <summary>Operands in call order: tf.keras' first argument and the second under its keyword
+    /// (<see cref="OperationEntry.SecondOperand"/>), or Keras 3's positional arguments; each constant's shape goes into
+    /// <c>operand_shapes</c>.</summary>
+    private static JsonObject? Operands(OperationEntry entry, OpCall call, JsonObject config)
+    {
+        var second = call.Keras3 ? null : entry.SecondOperand;
+        if (call.FirstIsList || call.TensorAmong(second is null ? [] : [second])) return null;
+        var operands = call.First.Select((c, i) => (Constant: c, Tensor: call.IsTensor[i])).ToList();
+        if (second is not null)
+        {
+            if (!call.Arguments.TryGetPropertyValue(second, out var y)) return null;
+            operands.Add(IsTensorRef(y, keras3: false) ? (null, true) : (y, false));
+        }
+        if (entry.Rule == OpRule.Matmul && operands.Count != 2) return null;
+        // tf.nn.bias_add adds along the last axis only as NHWC; NCHW adds along axis 1, which is no broadcast.
+        if (!call.Keras3 && call.Arguments["data_format"] is { } format && Str(format) != "NHWC")
+            return call.NotUnderstood($"its data_format {format.ToJsonString()} does not add along the last axis");
+        if (operands.Any(o => !o.Tensor))
+        {
+            var shapes = new JsonArray();
+            foreach (var (constant, tensor) in operands)
+            {
+                if (tensor) { shapes.Add((JsonNode?)null); continue; }
+                if (ConstantShape(constant, call.Keras3) is not { } dims) return null;
+                shapes.Add((JsonNode)new JsonArray([.. dims.Select(d => (JsonNode)JsonValue.Create(d))]));
+            }
+            config["operand_shapes"] = shapes;
+        }
+        if (entry.Rule == OpRule.Matmul && !call.Keras3)
+        {
+            // An adjoint is a transpose as far as shapes go.
+            var flags = ((string[])["transpose_a", "adjoint_a", "transpose_b", "adjoint_b"]).Select(call.Flag).ToArray();
+            if (flags.Any(f => f is null)) return call.NotUnderstood("its transpose_a, transpose_b, adjoint_a or adjoint_b is not true or false");
+            config["transpose_a"] = flags[0] == true || flags[1] == true;
+            config["transpose_b"] = flags[2] == true || flags[3] == true;
         }
         return config;
     }
@@ -308,21 +282,6 @@ internal static class OpLayerReader
         JsonObject o => o.Any(p => ContainsTensor(p.Value, keras3)),
         _ => false,
     };
-
-    private static LayerDeclaration Declaration(string className, Kind kind, bool keras3) => TensorOps.Declaration(className, kind switch
-    {
-        Kind.Elementwise or Kind.Binary => OpRule.Broadcast,
-        Kind.Reduce => OpRule.Reduce,
-        Kind.ExpandDims => OpRule.ExpandDims,
-        Kind.Squeeze => OpRule.Squeeze,
-        Kind.Transpose => OpRule.Transpose,
-        Kind.Matmul => OpRule.Matmul,
-        Kind.GetItem => OpRule.GetItem,
-        Kind.Concat => OpRule.Concat,
-        Kind.Stack => OpRule.Stack,
-        Kind.Split => OpRule.Split,
-        _ => OpRule.Reshape,
-    }, keras3);
 
     private static string? Str(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 }

@@ -6,87 +6,18 @@ using static ParamLens.Python.Operators;
 
 namespace ParamLens.Python.Keras;
 
-/// <summary>One tensor operation as each Keras flavour records it: the Keras 3 operation class (<c>keras.ops</c>) and the
-/// TensorFlow function whose <c>TFOpLambda</c> tf.keras records; null where that flavour has no such function.</summary>
-public sealed record TensorOperation(string? Keras3Class, string? TfSymbol, OpRule Rule);
-
 public sealed partial class KerasRuntime
 {
     private readonly Dictionary<string, int> _opLambdaNames = [];
 
-    /// <summary>Python operators on Keras tensors. Keras 3: <c>keras_tensor.py</c> sends each to its <c>keras.ops</c>
-    /// class; tf.keras: the TensorFlow function the <c>tf.Tensor</c> operator calls.</summary>
-    private static readonly Dictionary<string, TensorOperation> OperatorOps = new()
-    {
-        ["add"] = new("Add", "__operators__.add", OpRule.Broadcast),
-        ["sub"] = new("Subtract", "math.subtract", OpRule.Broadcast),
-        ["mul"] = new("Multiply", "math.multiply", OpRule.Broadcast),
-        ["truediv"] = new("TrueDivide", "math.truediv", OpRule.Broadcast),
-        ["floordiv"] = new("FloorDivide", "math.floordiv", OpRule.Broadcast),
-        ["mod"] = new("Mod", "math.floormod", OpRule.Broadcast),
-        ["pow"] = new("Power", "math.pow", OpRule.Broadcast),
-        ["matmul"] = new("Matmul", "linalg.matmul", OpRule.Matmul),
-        ["lt"] = new("Less", "math.less", OpRule.Broadcast),
-        ["le"] = new("LessEqual", "math.less_equal", OpRule.Broadcast),
-        ["gt"] = new("Greater", "math.greater", OpRule.Broadcast),
-        ["ge"] = new("GreaterEqual", "math.greater_equal", OpRule.Broadcast),
-        ["ne"] = new("NotEqual", null, OpRule.Broadcast), // tf.keras: left unsupported rather than guessed
-        ["neg"] = new("Negative", "math.negative", OpRule.Broadcast),
-        ["abs"] = new("Absolute", "math.abs", OpRule.Broadcast),
-        ["getitem"] = new("GetItem", "__operators__.getitem", OpRule.GetItem),
-    };
-
-    /// <summary>Element-wise functions of one tensor: Python name → (Keras 3 class, TensorFlow symbol).</summary>
-    private static readonly (string Name, string Keras3Class, string TfSymbol)[] UnaryFunctions =
-    [
-        ("square", "Square", "math.square"), ("sqrt", "Sqrt", "math.sqrt"), ("rsqrt", "Rsqrt", "math.rsqrt"), ("exp", "Exp", "math.exp"),
-        ("log", "Log", "math.log"), ("abs", "Absolute", "math.abs"), ("absolute", "Absolute", "math.abs"), ("negative", "Negative", "math.negative"),
-        ("sigmoid", "Sigmoid", "math.sigmoid"), ("tanh", "Tanh", "math.tanh"), ("relu", "Relu", "nn.relu"), ("softmax", "Softmax", "nn.softmax"),
-        ("sign", "Sign", "math.sign"), ("round", "Round", "math.round"), ("floor", "Floor", "math.floor"), ("ceil", "Ceil", "math.ceil"),
-        ("sin", "Sin", "math.sin"), ("cos", "Cos", "math.cos"), ("erf", "Erf", "math.erf"), ("gelu", "Gelu", "nn.gelu"),
-        ("silu", "Silu", "nn.silu"), ("softplus", "Softplus", "math.softplus"), ("log_softmax", "LogSoftmax", "nn.log_softmax"),
-        ("l2_normalize", "L2Normalize", "math.l2_normalize"), ("cast", "Cast", "cast"), ("elu", "Elu", "nn.elu"), ("selu", "Selu", "nn.selu"),
-        ("relu6", "Relu6", "nn.relu6"), ("leaky_relu", "LeakyRelu", "nn.leaky_relu"), ("softsign", "Softsign", "math.softsign"), ("swish", "Silu", "nn.silu"),
-    ];
-
-    /// <summary>Element-wise functions of two operands: Python name → (Keras 3 class, TensorFlow symbol).</summary>
-    private static readonly (string Name, string Keras3Class, string TfSymbol)[] BinaryFunctions =
-    [
-        ("add", "Add", "math.add"), ("subtract", "Subtract", "math.subtract"), ("multiply", "Multiply", "math.multiply"),
-        ("divide", "Divide", "math.divide"), ("true_divide", "TrueDivide", "math.truediv"), ("truediv", "TrueDivide", "math.truediv"),
-        ("power", "Power", "math.pow"), ("pow", "Power", "math.pow"), ("maximum", "Maximum", "math.maximum"), ("minimum", "Minimum", "math.minimum"),
-        ("floor_divide", "FloorDivide", "math.floordiv"), ("floordiv", "FloorDivide", "math.floordiv"),
-        ("less", "Less", "math.less"), ("greater", "Greater", "math.greater"), ("equal", "Equal", "math.equal"), ("not_equal", "NotEqual", "math.not_equal"),
-        ("squared_difference", "SquaredDifference", "math.squared_difference"),
-    ];
-
-    private static readonly (string Name, string Keras3Class, string TfSymbol)[] Reductions =
-    [
-        ("mean", "Mean", "math.reduce_mean"), ("sum", "Sum", "math.reduce_sum"), ("max", "Max", "math.reduce_max"),
-        ("min", "Min", "math.reduce_min"), ("prod", "Prod", "math.reduce_prod"), ("std", "Std", "math.reduce_std"),
-        ("var", "Var", "math.reduce_variance"), ("logsumexp", "Logsumexp", "math.reduce_logsumexp"),
-    ];
-
-    /// <summary><c>keras.activations.X(x)</c> on a tensor: Keras 3 calls the <c>keras.ops</c> function (relu has an
-    /// operation of its own, <c>ReLU</c>; linear returns its input); tf.keras the TensorFlow function whose op layer it records.</summary>
-    private static readonly Dictionary<string, TensorOperation> ActivationOps = new()
-    {
-        ["relu"] = new("ReLU", "nn.relu", OpRule.Broadcast), ["sigmoid"] = new("Sigmoid", "math.sigmoid", OpRule.Broadcast),
-        ["softmax"] = new("Softmax", "nn.softmax", OpRule.Broadcast), ["tanh"] = new("Tanh", "math.tanh", OpRule.Broadcast),
-        ["elu"] = new("Elu", "nn.elu", OpRule.Broadcast), ["selu"] = new("Selu", "nn.selu", OpRule.Broadcast),
-        ["softplus"] = new("Softplus", "math.softplus", OpRule.Broadcast), ["softsign"] = new("Softsign", "math.softsign", OpRule.Broadcast),
-        ["swish"] = new("Silu", "nn.silu", OpRule.Broadcast), ["silu"] = new("Silu", "nn.silu", OpRule.Broadcast),
-        ["gelu"] = new("Gelu", "nn.gelu", OpRule.Broadcast), ["exponential"] = new("Exp", "math.exp", OpRule.Broadcast),
-        ["leaky_relu"] = new("LeakyRelu", "nn.leaky_relu", OpRule.Broadcast), ["relu6"] = new("Relu6", "nn.relu6", OpRule.Broadcast),
-        ["log_softmax"] = new("LogSoftmax", "nn.log_softmax", OpRule.Broadcast),
-        ["hard_sigmoid"] = new("HardSigmoid", null, OpRule.Broadcast), ["hard_silu"] = new("HardSilu", null, OpRule.Broadcast),
-        ["hard_swish"] = new("HardSilu", null, OpRule.Broadcast),
-    };
+    /// <summary>The registry's operations by their <c>keras.activations</c> names.</summary>
+    private static readonly Dictionary<string, OperationEntry> ActivationEntries = OperationRegistry.All
+        .SelectMany(e => e.Activations.Select(name => (Name: name, Entry: e))).ToDictionary(p => p.Name, p => p.Entry);
 
     private object? Activate(string activation, object? x)
     {
         if (activation == "linear") return x;
-        var op = ActivationOps.GetValueOrDefault(activation) ?? new TensorOperation(null, null, OpRule.Broadcast);
+        var op = ActivationEntries.GetValueOrDefault(activation)?.AsActivation() ?? new TensorOperation(null, null, OpRule.Broadcast);
         return RecordOp(op, $"keras.activations.{activation}", [x]);
     }
 
@@ -198,11 +129,14 @@ public sealed partial class KerasRuntime
         _ => JsonValue.Create((long)ToBig(axis)),
     };
 
-    /// <summary>The Python operators of Keras tensors.</summary>
+    /// <summary>The Python operators of Keras tensors. Keras 3: <c>keras_tensor.py</c> sends each to its <c>keras.ops</c>
+    /// class; tf.keras: the TensorFlow function the <c>tf.Tensor</c> operator dispatches.</summary>
     private void DefineTensorOperators(Dictionary<string, object?> t)
     {
-        foreach (var (dunder, op) in OperatorOps)
+        foreach (var entry in OperationRegistry.All)
         {
+            if (entry.Operator is not { Dunder: var dunder }) continue;
+            var op = entry.AsOperator();
             var symbol = dunder switch
             {
                 "add" => "+", "sub" => "-", "mul" => "*", "truediv" => "/", "floordiv" => "//", "mod" => "%", "pow" => "**", "matmul" => "@",
@@ -222,7 +156,8 @@ public sealed partial class KerasRuntime
                     break;
                 default:
                     t[$"__{dunder}__"] = Method($"KerasTensor.__{dunder}__", (p, a) => RecordOp(op, $"x {symbol} y", [p, a.Positional[0]]));
-                    if (dunder is "add" or "sub" or "mul" or "truediv" or "floordiv" or "mod" or "pow" or "matmul")
+                    // Comparisons have no reflected form: Python swaps them (y < x for x > y) instead.
+                    if (dunder is not ("lt" or "le" or "gt" or "ge" or "ne"))
                         t[$"__r{dunder}__"] = Method($"KerasTensor.__r{dunder}__", (p, a) => RecordOp(op, $"y {symbol} x", [a.Positional[0], p]));
                     break;
             }
@@ -232,44 +167,33 @@ public sealed partial class KerasRuntime
     }
 
     /// <summary>The tensor functions of one module (<c>keras.ops</c>, or <c>tf</c> / <c>tf.math</c> / <c>tf.nn</c>), each
-    /// recorded as an operation. <paramref name="tensorflow"/>: the TensorFlow spelling (<c>reduce_mean</c>, <c>axis</c>…).</summary>
+    /// recorded as an operation. <paramref name="tensorflow"/>: the TensorFlow names and spelling (<c>reduce_mean</c>,
+    /// <c>input_tensor</c>…).</summary>
     private void DefineTensorFunctions(PyModule m, bool tensorflow)
     {
-        string Written(string name) => (tensorflow ? "tf." : "keras.ops.") + name;
-        TensorOperation Op(string? keras3Class, string? tfSymbol, OpRule rule) =>
-            new(tensorflow ? null : keras3Class, tensorflow ? tfSymbol : null, rule);
+        foreach (var entry in OperationRegistry.All)
+            foreach (var name in tensorflow ? entry.Tf : entry.KerasOps)
+                Fn(m, name, TensorFunction(entry, entry.AsFunction(tensorflow), (tensorflow ? "tf." : "keras.ops.") + name, tensorflow));
+        Fn(m, "shape", a => ShapeTuple(AsTensor(a.Get(0, "x"), "shape").Shape));
+    }
 
-        foreach (var (name, cls, symbol) in UnaryFunctions)
-        {
-            var op = Op(cls, symbol, OpRule.Broadcast);
-            var fn = name;
-            Fn(m, name, a => RecordOp(op, Written(fn), [a.Get(0, "x")]));
-        }
-        foreach (var (name, cls, symbol) in BinaryFunctions)
-        {
-            var op = Op(cls, symbol, OpRule.Broadcast);
-            var fn = name;
-            Fn(m, name, a => RecordOp(op, Written(fn), [a.Get(0, "x1") ?? a.Get(0, "x"), a.Get(1, "x2") ?? a.Get(1, "y")]));
-        }
-        foreach (var (name, cls, symbol) in Reductions)
-        {
-            var op = Op(cls, symbol, OpRule.Reduce);
-            var fn = tensorflow ? "reduce_" + name : name;
-            Fn(m, fn, a => RecordOp(op, Written(fn), [a.Get(0, tensorflow ? "input_tensor" : "x")],
-                new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis")), ["keepdims"] = _py.Truthy(a.Get(2, "keepdims", false)) }));
-        }
-        Fn(m, "expand_dims", a => RecordOp(Op("ExpandDims", "expand_dims", OpRule.ExpandDims), Written("expand_dims"), [a.Get(0, tensorflow ? "input" : "x")],
-            new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis") ?? throw _py.TypeError("expand_dims() needs axis")) }));
-        // tf.squeeze and tf.transpose call their TF1 versions, whose dispatch records the op: tf.compat.v1.squeeze.
-        Fn(m, "squeeze", a => RecordOp(Op("Squeeze", "compat.v1.squeeze", OpRule.Squeeze), Written("squeeze"), [a.Get(0, tensorflow ? "input" : "x")],
-            new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis")) }));
-        Fn(m, "transpose", a => RecordOp(Op("Transpose", "compat.v1.transpose", OpRule.Transpose), Written("transpose"), [a.Get(0, tensorflow ? "a" : "x")],
-            new JsonObject { ["perm"] = AxisJson(a.Get(1, tensorflow ? "perm" : "axes")) }));
-        Fn(m, "matmul", a => RecordOp(Op("Matmul", "linalg.matmul", OpRule.Matmul), Written("matmul"), [a.Get(0, tensorflow ? "a" : "x1"), a.Get(1, tensorflow ? "b" : "x2")],
-            tensorflow ? new JsonObject { ["transpose_a"] = _py.Truthy(a.Get(2, "transpose_a", false)), ["transpose_b"] = _py.Truthy(a.Get(3, "transpose_b", false)) } : null));
-        Fn(m, "stack", a => RecordOp(Op("Stack", "stack", OpRule.Stack), Written("stack"), _py.ToList(a.Get(0, tensorflow ? "values" : "x")),
-            new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis", BigInteger.Zero)) }));
-        Fn(m, "split", a =>
+    /// <summary>One tensor function: its arguments, as the TensorFlow or keras.ops signature names them, in the rule's config.</summary>
+    private Func<Args, object?> TensorFunction(OperationEntry entry, TensorOperation op, string written, bool tensorflow) => (entry.Arguments, entry.Rule) switch
+    {
+        (OpArguments.OneTensor, _) => a => RecordOp(op, written, [a.Get(0, "x")]),
+        (OpArguments.TwoOperands, OpRule.Matmul) => a => RecordOp(op, written, [a.Get(0, tensorflow ? "a" : "x1"), a.Get(1, tensorflow ? "b" : "x2")],
+            tensorflow ? new JsonObject { ["transpose_a"] = _py.Truthy(a.Get(2, "transpose_a", false)), ["transpose_b"] = _py.Truthy(a.Get(3, "transpose_b", false)) } : null),
+        (OpArguments.TwoOperands, _) => a => RecordOp(op, written, [a.Get(0, "x1") ?? a.Get(0, "x"), a.Get(1, "x2") ?? a.Get(1, "y")]),
+        (OpArguments.Reduction, _) => a => RecordOp(op, written, [a.Get(0, tensorflow ? "input_tensor" : "x")],
+            new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis")), ["keepdims"] = _py.Truthy(a.Get(2, "keepdims", false)) }),
+        (_, OpRule.ExpandDims) => a => RecordOp(op, written, [a.Get(0, tensorflow ? "input" : "x")],
+            new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis") ?? throw _py.TypeError("expand_dims() needs axis")) }),
+        (_, OpRule.Squeeze) => a => RecordOp(op, written, [a.Get(0, tensorflow ? "input" : "x")], new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis")) }),
+        (_, OpRule.Transpose) => a => RecordOp(op, written, [a.Get(0, tensorflow ? "a" : "x")],
+            new JsonObject { ["perm"] = AxisJson(a.Get(1, tensorflow ? "perm" : "axes")) }),
+        (_, OpRule.Stack) => a => RecordOp(op, written, _py.ToList(a.Get(0, tensorflow ? "values" : "x")),
+            new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis", BigInteger.Zero)) }),
+        (_, OpRule.Split) => a =>
         {
             var how = a.Get(1, tensorflow ? "num_or_size_splits" : "indices_or_sections") ?? throw _py.TypeError("split() needs the number or the sizes of the pieces");
             var config = new JsonObject { ["axis"] = AxisJson(a.Get(2, "axis", BigInteger.Zero)) };
@@ -278,55 +202,50 @@ public sealed partial class KerasRuntime
                     ? throw _py.Raise("ValueError", $"split() into {n} sections: more than the {TensorOps.MaxSections} read here")
                     : (long)BigInteger.Max(n, long.MinValue);
             else config[tensorflow ? "sizes" : "indices"] = AxisJson(how);
-            return RecordOp(Op("Split", "split", OpRule.Split), Written("split"), [a.Get(0, tensorflow ? "value" : "x")], config);
-        });
-        var concatName = tensorflow ? "concat" : "concatenate";
-        Fn(m, concatName, a =>
+            return RecordOp(op, written, [a.Get(0, tensorflow ? "value" : "x")], config);
+        },
+        (_, OpRule.Concat) => a =>
         {
             var axis = tensorflow ? a.Get(1, "axis") ?? throw _py.TypeError("tf.concat() needs axis") : a.Get(1, "axis", BigInteger.Zero);
-            return RecordOp(Op("Concatenate", "concat", OpRule.Concat), Written(concatName), _py.ToList(a.Get(0, tensorflow ? "values" : "xs")),
-                new JsonObject { ["axis"] = AxisJson(axis) });
-        });
-        Fn(m, "reshape", a => RecordOp(Op("Reshape", "reshape", OpRule.Reshape), Written("reshape"), [a.Get(0, tensorflow ? "tensor" : "x")],
-            new JsonObject { ["newshape"] = ShapeJson(Dims(a.Get(1, tensorflow ? "shape" : "newshape") ?? throw _py.TypeError("reshape() needs the new shape"), "reshape")) }));
-        Fn(m, "shape", a => ShapeTuple(AsTensor(a.Get(0, "x"), "shape").Shape));
-    }
+            return RecordOp(op, written, _py.ToList(a.Get(0, tensorflow ? "values" : "xs")), new JsonObject { ["axis"] = AxisJson(axis) });
+        },
+        (_, OpRule.Reshape) => a => RecordOp(op, written, [a.Get(0, tensorflow ? "tensor" : "x")],
+            new JsonObject { ["newshape"] = ShapeJson(Dims(a.Get(1, tensorflow ? "shape" : "newshape") ?? throw _py.TypeError("reshape() needs the new shape"), "reshape")) }),
+        _ => throw new InvalidOperationException($"the operation '{entry.Name}' has no function form"),
+    };
 
     /// <summary>tf.keras <c>keras.backend</c> tensor functions: each calls the TensorFlow function that tf.keras records
     /// (<c>K.mean</c> is <c>tf.math.reduce_mean</c>); Keras 3's backend module has none of them.</summary>
     private void DefineBackendFunctions(PyModule m)
     {
         if (Version.IsKeras3) return;
-        // Custom layers of the Keras 2 era compute with these inside call(); outside a call tf.keras records several op layers.
+        // Custom layers of the Keras 2 era compute with K.dot inside call(); outside a call tf.keras records several op layers.
+        var matmul = OperationRegistry.ByName["matmul"].AsBackendFunction();
         Fn(m, "dot", a => _traceDepth > 0
-            ? RecordOp(new(null, "linalg.matmul", OpRule.Matmul), "K.dot", [a.Get(0, "x"), a.Get(1, "y")])
+            ? RecordOp(matmul, "K.dot", [a.Get(0, "x"), a.Get(1, "y")])
             : throw _py.Raise("NotImplementedError", "K.dot on Keras tensors outside a layer's call() is not supported; use a Dot or Dense layer"));
-        Fn(m, "bias_add", a => RecordOp(new(null, "nn.bias_add", OpRule.Broadcast), "K.bias_add", [a.Get(0, "x"), a.Get(1, "bias")]));
-        TensorOperation Tf(string symbol, OpRule rule) => new(null, symbol, rule);
-        foreach (var (name, _, symbol) in Reductions.Where(r => r.Name is "mean" or "sum" or "max" or "min" or "prod" or "std" or "var"))
-        {
-            var fn = name;
-            Fn(m, name, a => RecordOp(Tf(symbol, OpRule.Reduce), "K." + fn, [a.Get(0, "x")],
-                new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis")), ["keepdims"] = _py.Truthy(a.Get(2, "keepdims", false)) }));
-        }
-        foreach (var (name, _, symbol) in UnaryFunctions.Where(u => u.Name is "square" or "exp" or "log" or "abs" or "sigmoid" or "tanh" or "softmax" or "relu"))
-        {
-            var fn = name;
-            Fn(m, name, a => RecordOp(Tf(symbol, OpRule.Broadcast), "K." + fn, [a.Get(0, "x")]));
-        }
-        Fn(m, "expand_dims", a => RecordOp(Tf("expand_dims", OpRule.ExpandDims), "K.expand_dims", [a.Get(0, "x")],
-            new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis", new BigInteger(-1))) }));
-        Fn(m, "squeeze", a => RecordOp(Tf("compat.v1.squeeze", OpRule.Squeeze), "K.squeeze", [a.Get(0, "x")],
-            new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis") ?? throw _py.TypeError("K.squeeze() needs axis")) }));
-        Fn(m, "permute_dimensions", a => RecordOp(Tf("compat.v1.transpose", OpRule.Transpose), "K.permute_dimensions", [a.Get(0, "x")],
-            new JsonObject { ["perm"] = AxisJson(a.Get(1, "pattern")) }));
-        Fn(m, "concatenate", a => RecordOp(Tf("concat", OpRule.Concat), "K.concatenate", _py.ToList(a.Get(0, "tensors")),
-            new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis", new BigInteger(-1))) }));
-        Fn(m, "reshape", a => RecordOp(Tf("reshape", OpRule.Reshape), "K.reshape", [a.Get(0, "x")],
-            new JsonObject { ["newshape"] = ShapeJson(Dims(a.Get(1, "shape"), "reshape")) }));
-        Fn(m, "stack", a => RecordOp(Tf("stack", OpRule.Stack), "K.stack", _py.ToList(a.Get(0, "x")),
-            new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis", BigInteger.Zero)) }));
+        foreach (var entry in OperationRegistry.All)
+            foreach (var name in entry.Backend)
+                Fn(m, name, BackendFunction(entry, entry.AsBackendFunction(), "K." + name));
     }
+
+    /// <summary>One <c>keras.backend</c> function with tf-keras' signature and defaults (<c>K.expand_dims</c> and
+    /// <c>K.concatenate</c> default to the last axis).</summary>
+    private Func<Args, object?> BackendFunction(OperationEntry entry, TensorOperation op, string written) => (entry.Arguments, entry.Rule) switch
+    {
+        (OpArguments.OneTensor, _) => a => RecordOp(op, written, [a.Get(0, "x")]),
+        (OpArguments.TwoOperands, _) => a => RecordOp(op, written, [a.Get(0, "x"), a.Get(1, entry.SecondOperand)]),
+        (OpArguments.Reduction, _) => a => RecordOp(op, written, [a.Get(0, "x")],
+            new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis")), ["keepdims"] = _py.Truthy(a.Get(2, "keepdims", false)) }),
+        (_, OpRule.ExpandDims) => a => RecordOp(op, written, [a.Get(0, "x")], new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis", new BigInteger(-1))) }),
+        (_, OpRule.Squeeze) => a => RecordOp(op, written, [a.Get(0, "x")],
+            new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis") ?? throw _py.TypeError("K.squeeze() needs axis")) }),
+        (_, OpRule.Transpose) => a => RecordOp(op, written, [a.Get(0, "x")], new JsonObject { ["perm"] = AxisJson(a.Get(1, "pattern")) }),
+        (_, OpRule.Concat) => a => RecordOp(op, written, _py.ToList(a.Get(0, "tensors")), new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis", new BigInteger(-1))) }),
+        (_, OpRule.Reshape) => a => RecordOp(op, written, [a.Get(0, "x")], new JsonObject { ["newshape"] = ShapeJson(Dims(a.Get(1, "shape"), "reshape")) }),
+        (_, OpRule.Stack) => a => RecordOp(op, written, _py.ToList(a.Get(0, "x")), new JsonObject { ["axis"] = AxisJson(a.Get(1, "axis", BigInteger.Zero)) }),
+        _ => throw new InvalidOperationException($"the operation '{entry.Name}' has no keras.backend form"),
+    };
 
     /// <summary>tf.keras hands <c>build</c> a <c>TensorShape</c>: indexable (an int or None), iterable, <c>as_list()</c>, <c>rank</c>.</summary>
     private void DefineTensorShapeClass()
