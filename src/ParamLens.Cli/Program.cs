@@ -59,17 +59,19 @@ public static class Cli
                     stdout.Write(JsonReport.Render(models.Select(m => Explanation.Of(ModelAccount.Of(m))).ToArray()));
                     return Ok;
                 }
+                // A summary the code asks for that could not be printed exactly makes the exit status 1.
+                var status = run is { Incomplete: true } ? ModelError : Ok;
                 if (run is { PrintedSummaries: true })
                 {
                     stdout.Write(run.Printed); // the summaries the code printed, as Keras prints them, among its own output
-                    return Ok;
+                    return status;
                 }
                 foreach (var m in models)
                 {
                     var account = ModelAccount.Of(m);
                     stdout.Write(options.Style == SummaryStyle.Keras2 ? Keras2Summary.Render(account, options) : Keras3Summary.Render(account, options));
                 }
-                return Ok;
+                return status;
             });
         }));
 

@@ -13,7 +13,9 @@ public sealed class PythonOptions
     public Option<string?> CallArguments { get; } = new("--args") { Description = "Python source: arguments for the --model function, written as Python, e.g. \"(32, 32, 3), num_classes=10\"" };
 
     /// <summary>The outcome of a run: the models to report, and the text the code printed when it printed summaries.</summary>
-    public sealed record Outcome(IReadOnlyList<Model> Models, string Printed, bool PrintedSummaries);
+    /// <param name="Incomplete">Some summary the code asks for was not printed as Keras prints it (notes on stderr say
+    /// which and why).</param>
+    public sealed record Outcome(IReadOnlyList<Model> Models, string Printed, bool PrintedSummaries, bool Incomplete);
 
     public static bool IsPython(string? path)
     {
@@ -47,17 +49,21 @@ public sealed class PythonOptions
             InputShape = parse.GetValue(InputShape) is { } shape ? ParseShape(shape) : null,
             Summary = summary,
             Limits = limits,
+            SkipFailingStatements = true,
         };
         var run = PythonModelSource.Run(source, file, folder, options);
+        foreach (var note in run.Notes) stderr.WriteLine($"paramlens: {note}");
         if (run.StoppedBy is { } stop)
         {
             if (run.Models.Count == 0) throw stop;
             stderr.WriteLine($"paramlens: note: {file} stopped before its end:\n{stop.Message}");
-            stderr.WriteLine($"paramlens: using the model(s) built before that point");
+            stderr.WriteLine(run.Incomplete
+                ? "paramlens: the summaries it asks for after that point were not printed"
+                : "paramlens: using the model(s) built before that point");
         }
         IReadOnlyList<Model> models = name is not null ? [run.Pick(name)] : run.Reported;
         if (models.Count == 0) throw new ModelException($"{file}: the code built no Keras model");
-        return new Outcome(models, run.Printed, run.Summaries.Count > 0 && name is null);
+        return new Outcome(models, run.Printed, run.Summaries.Count > 0 && name is null, run.Incomplete);
     }
 
     /// <summary>Whether the script defines a top-level function of this name (then --model calls it).</summary>

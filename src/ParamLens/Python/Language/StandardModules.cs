@@ -192,9 +192,12 @@ public static class StandardModules
         m.Dict["sep"] = "/";
         m.Dict["name"] = "posix";
         Add(m, i, "getenv", (_, a) => a.Positional.ElementAtOrDefault(1));
-        foreach (var name in new[] { "system", "popen", "remove", "unlink", "rmdir", "removedirs", "mkdir", "makedirs", "listdir", "scandir", "walk",
-                     "rename", "replace", "chdir", "getcwd", "open", "fork", "kill", "execv", "execve", "execl", "spawnl", "startfile", "chmod", "stat", "putenv" })
-            Add(m, i, name, (_, _) => throw new SandboxRefusal($"os.{name}() is not available: interpreted code cannot reach files or processes"));
+        foreach (var name in new[] { "system", "popen", "fork", "kill", "execv", "execve", "execl", "spawnl", "startfile", "putenv" })
+            Add(m, i, name, (_, _) => throw new SandboxRefusal($"os.{name}() is not available: interpreted code cannot reach processes"));
+        // The file system is never looked at or changed: listings and file facts are unknown, changes do nothing.
+        foreach (var name in new[] { "remove", "unlink", "rmdir", "removedirs", "mkdir", "makedirs", "listdir", "scandir", "walk",
+                     "rename", "replace", "chdir", "getcwd", "open", "chmod", "stat", "cpu_count", "getpid" })
+            m.Dict[name] = new PyBuiltin($"os.{name}", (ii, _) => ii.NewUnknown($"os.{name}(...)", "the file system is not looked at here")) { AcceptsUnknown = true };
         return m;
     }
 
@@ -222,7 +225,7 @@ public static class StandardModules
         Add(m, i, "normpath", (_, a) => NormPath(S(a.Positional[0])));
         Add(m, i, "isabs", (_, a) => S(a.Positional[0]).StartsWith('/'));
         foreach (var name in new[] { "exists", "isfile", "isdir", "getsize", "abspath", "realpath", "expanduser", "getmtime", "listdir" })
-            Add(m, i, name, (_, _) => throw new SandboxRefusal($"os.path.{name}() is not available: interpreted code cannot look at the file system"));
+            m.Dict[name] = new PyBuiltin($"os.path.{name}", (ii, _) => ii.NewUnknown($"os.path.{name}(...)", "the file system is not looked at here")) { AcceptsUnknown = true };
         return m;
     }
 

@@ -52,8 +52,8 @@ public sealed partial class KerasRuntime
         d["add_weight"] = Method("Layer.add_weight", AddWeight);
         d["add_variable"] = d["add_weight"];
         d["compute_output_shape"] = Method("Layer.compute_output_shape", (p, a) => throw _py.Raise("NotImplementedError", "compute_output_shape is not supported"));
-        d["get_weights"] = Method("Layer.get_weights", (p, _) => throw _py.Raise("NotImplementedError", "weight values do not exist here: ParamLens knows weight shapes, not values"));
-        d["set_weights"] = d["get_weights"];
+        d["get_weights"] = UnknownsAccepted("Layer.get_weights", (_, _) => _py.NewUnknown("layer.get_weights()", "weight values do not exist here"));
+        d["set_weights"] = UnknownsAccepted("Layer.set_weights", (_, _) => null);
         d["get_layer"] = Method("Model.get_layer", GetLayer);
     }
 
@@ -154,12 +154,15 @@ public sealed partial class KerasRuntime
             Build(p, Dims(shape, "build(input_shape)"));
             return null;
         });
-        d["compile"] = Method("Model.compile", (_, _) => null);
-        foreach (var name in new[] { "fit", "fit_generator", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch" })
-            d[name] = Method("Model." + name, (p, _) => throw _py.Raise("NotImplementedError", $"model.{name}() needs data and computation; ParamLens only builds the model (its summary was taken before this line)"));
-        foreach (var name in new[] { "save", "save_weights", "load_weights", "export" })
-            d[name] = Method("Model." + name, (_, _) => throw new SandboxRefusal($"model.{name}() is not available: interpreted code cannot read or write files"));
-        d["to_json"] = Method("Model.to_json", (p, _) => throw _py.Raise("NotImplementedError", "to_json() is not supported"));
+        d["compile"] = UnknownsAccepted("Model.compile", Compile);
+        // Training runs nothing here; its first step builds the optimizer (Keras 3 then prints its variables).
+        foreach (var name in new[] { "fit", "fit_generator", "train_on_batch" })
+            d[name] = UnknownsAccepted("Model." + name, (p, a) => Train(p, a, name));
+        foreach (var name in new[] { "evaluate", "predict", "test_on_batch", "predict_on_batch", "evaluate_generator", "predict_generator", "to_json", "to_yaml", "get_weights" })
+            d[name] = UnknownsAccepted("Model." + name, (_, _) => _py.NewUnknown($"model.{name}(...)", "models are not run here"));
+        // Files are never read or written: saving does nothing, and loaded weights change no shape or count.
+        foreach (var name in new[] { "save", "save_weights", "load_weights", "export", "set_weights", "reset_states" })
+            d[name] = UnknownsAccepted("Model." + name, (_, _) => null);
 
         SequentialClass.Dict["add"] = Method("Sequential.add", (p, a) => { AddToSequential(p, a.Positional[0]); return null; });
         SequentialClass.Dict["pop"] = Method("Sequential.pop", (p, _) =>

@@ -83,6 +83,11 @@ public sealed partial class KerasRuntime
         keras.Dict["activations"] = BuildActivations();
         keras.Dict["ops"] = BuildOps("keras.ops");
         var optimizers = Placeholders("keras.optimizers", ["Adam", "AdamW", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Ftrl", "Lion", "Optimizer"]);
+        foreach (var cls in optimizers.Dict.Values.OfType<PyClass>().ToList())
+            optimizers.Dict[cls.Name] = new PyClass(cls.Name, [(PyClass)_py.Builtins.Dict["object"]!], "keras.optimizers")
+            {
+                Construct = (_, c, a) => new PyInstance(c) { Native = new OptimizerObject(cls.Name, a) },
+            };
         optimizers.Dict["schedules"] = Placeholders("keras.optimizers.schedules", ["ExponentialDecay", "PiecewiseConstantDecay", "PolynomialDecay", "CosineDecay", "CosineDecayRestarts", "InverseTimeDecay", "LearningRateSchedule"]);
         optimizers.Dict["legacy"] = optimizers;
         keras.Dict["optimizers"] = optimizers;

@@ -40,7 +40,35 @@ public sealed partial class KerasRuntime
         DefineLayerClass();
         DefineModelClass();
         RegisterModules();
+        _py.BuildsModel = BuildsModel;
+        _py.UnknownSummary = unknown => UnprintedSummaries.Add(
+            $"line {_py.CurrentPosition.Line}: {unknown.Expression}.summary() was not printed: {unknown.Expression} is not known ({unknown.Origin})");
     }
+
+    /// <summary>Summaries the code asked for that could not be printed exactly (the model is unknown, or was built
+    /// from data whose shape is unknown), one line each.</summary>
+    public List<string> UnprintedSummaries { get; } = [];
+
+    /// <summary>Module functions of Keras and TensorFlow that do not build models: data, training and settings.</summary>
+    private static readonly string[] NonModelFunctions =
+    [
+        "keras.utils.", "keras.datasets.", "keras.preprocessing.", "keras.callbacks.", "keras.optimizers.", "keras.losses.",
+        "keras.metrics.", "tensorflow.random.", "tensorflow.config.", "tensorflow.compat.",
+    ];
+
+    /// <summary>Whether a callable or an object being configured builds or changes a model: layer classes, the methods
+    /// of layers, models and tensors, and the Keras and TensorFlow functions that make layers or operations.</summary>
+    private bool BuildsModel(object? target) => target switch
+    {
+        PyBuiltin { AcceptsUnknown: true } or PyBoundMethod { Function: PyBuiltin { AcceptsUnknown: true } } => false,
+        PyBoundMethod m => IsModelPart(m.Self),
+        PyClass c => c.IsSubclassOf(LayerClass),
+        PyBuiltin b => (b.Name.StartsWith("keras.", StringComparison.Ordinal) || b.Name.StartsWith("tensorflow.", StringComparison.Ordinal))
+                       && !NonModelFunctions.Any(p => b.Name.StartsWith(p, StringComparison.Ordinal)),
+        _ => IsModelPart(target),
+    };
+
+    private static bool IsModelPart(object? value) => value is PyInstance { Native: KerasObject or KerasTensor };
 
     public KerasVersion Version { get; }
     public KerasSession Session { get; private set; }
@@ -65,6 +93,10 @@ public sealed partial class KerasRuntime
 
     private PyBuiltin Method(string name, Func<PyInstance, Args, object?> body) =>
         new(name, (_, a) => body((PyInstance)a.Positional[0]!, new Args(a.Positional.Skip(1).ToList(), a.Keywords)), isMethod: true);
+
+    /// <summary>A method that builds nothing (training, saving, reading values): unknown arguments are welcome.</summary>
+    private PyBuiltin UnknownsAccepted(string name, Func<PyInstance, Args, object?> body) =>
+        new(name, (_, a) => body((PyInstance)a.Positional[0]!, new Args(a.Positional.Skip(1).ToList(), a.Keywords)), isMethod: true) { AcceptsUnknown = true };
 
     private PyProperty Property(string name, Func<PyInstance, object?> getter, Action<PyInstance, object?>? setter = null) =>
         new(new PyBuiltin(name, (_, a) => getter((PyInstance)a.Positional[0]!)),
@@ -569,7 +601,13 @@ public sealed partial class KerasRuntime
 
     private object? Summary(PyInstance self, Args args)
     {
+        if (UnprintableReason(State(self)) is { } why)
+        {
+            UnprintedSummaries.Add($"line {_py.CurrentPosition.Line}: the summary of model '{State(self).Name}' was not printed: {why}");
+            return null;
+        }
         var model = BuiltModel(self, "print a summary");
+        model.Optimizer = Version.IsKeras3 ? State(self).Optimizer?.Built : null;
         var arguments = new SummaryArguments(
             args.Get(0, "line_length") is { } ll ? (int)ToBig(ll) : null,
             _py.Truthy(args.Get(3, "expand_nested", false)),

@@ -1,0 +1,104 @@
+using System.Numerics;
+using ParamLens.Accounting;
+using ParamLens.Graph;
+using ParamLens.Shapes;
+using static ParamLens.Python.Operators;
+
+namespace ParamLens.Python.Keras;
+
+/// <summary>Compiling and training: nothing is computed, but Keras 3 builds the optimizer at the first training step
+/// and from then on prints its variables as "Optimizer params" in the summary.</summary>
+public sealed partial class KerasRuntime
+{
+    /// <summary>Bytes of the optimizer's <c>iteration</c> counter: dtype "int" is int64 on the TensorFlow backend.</summary>
+    private const double IterationBytes = 8;
+    /// <summary>Bytes of the <c>learning_rate</c> variable: floatx, float32.</summary>
+    private const double LearningRateBytes = 4;
+
+    private object? Compile(PyInstance self, Args args)
+    {
+        // compile(optimizer="rmsprop", ...): a name makes a new optimizer with its defaults; an object is used as it is
+        // (and stays built if training already built it).
+        var optimizer = args.Get(0, "optimizer", "rmsprop");
+        State(self).Optimizer = optimizer switch
+        {
+            string name => new OptimizerObject(name, Args.None),
+            PyInstance { Native: OptimizerObject o } => o,
+            _ => new OptimizerObject(_py.TypeName(optimizer), Args.None) { UnknownVariables = $"the optimizer {_py.Repr(optimizer)} is not known here" },
+        };
+        return null;
+    }
+
+    private object? Train(PyInstance self, Args args, string method)
+    {
+        var state = State(self);
+        var model = state.Kind == KerasKind.Sequential ? SequentialModel(self) : state.Core as Model;
+        if (model is not { IsBuilt: true }) state.BuiltFromUnknownData = true;
+        else if (Version.IsKeras3 && state.Optimizer is { } optimizer)
+        {
+            optimizer.Trained = true;
+            if (optimizer is { Built: null, UnknownVariables: null }) BuildOptimizer(optimizer, model);
+        }
+        return _py.NewUnknown($"model.{method}(...)", "training is not run here");
+    }
+
+    /// <summary>The optimizer's variables after <c>build(model.trainable_variables)</c> (keras/src/optimizers): the
+    /// <c>iteration</c> counter, the <c>learning_rate</c> variable unless a schedule or function gives the rate, and
+    /// per trainable variable one slot of its shape and dtype for each slot name the class adds.</summary>
+    private void BuildOptimizer(OptimizerObject optimizer, Model model)
+    {
+        var slots = SlotsPerVariable(optimizer);
+        if (slots is null) return;
+        var arguments = optimizer.Arguments;
+        var rate = arguments.Get(0, "learning_rate");
+        var rateVariable = rate is null or double;
+        if (rate is BigInteger or bool)
+        {
+            optimizer.UnknownVariables = "Keras 3 refuses a learning_rate that is not a float";
+            return;
+        }
+        var account = ModelAccount.Of(model);
+        if (account.TrainableParams is not { } trainable || account.TrainableBytes is not { } trainableBytes)
+        {
+            optimizer.UnknownVariables = "the model's trainable weights are not all known";
+            return;
+        }
+        var count = Checked.Add(Checked.Add(1, rateVariable ? 1 : 0), Checked.Multiply(trainable, slots.Value));
+        var bytes = IterationBytes + (rateVariable ? LearningRateBytes : 0) + trainableBytes * slots.Value;
+        optimizer.Built = new OptimizerState(count, bytes);
+    }
+
+    /// <summary>Slots per trainable variable of the Keras 3 optimizers modelled here (their <c>build</c> methods), or
+    /// null with the reason kept when the class or an option is not modelled.</summary>
+    private int? SlotsPerVariable(OptimizerObject optimizer)
+    {
+        var a = optimizer.Arguments;
+        if (_py.Truthy(a.Kw("use_ema") ?? false) || a.Kw("gradient_accumulation_steps") is not null)
+        {
+            optimizer.UnknownVariables = "use_ema and gradient_accumulation_steps add optimizer variables not modelled here";
+            return null;
+        }
+        bool Flag(int index, string name) => _py.Truthy(a.Get(index, name, false));
+        double Number(int index, string name) => a.Get(index, name) is { } v ? _py.ToFloat(v) : 0.0;
+        int? slots = optimizer.ClassName.ToLowerInvariant() switch
+        {
+            "adam" => 2 + (Flag(4, "amsgrad") ? 1 : 0),
+            "adamw" => 2 + (Flag(5, "amsgrad") ? 1 : 0),
+            "sgd" => Number(1, "momentum") != 0 ? 1 : 0,
+            "rmsprop" => 1 + (Number(2, "momentum") > 0 ? 1 : 0) + (Flag(4, "centered") ? 1 : 0),
+            "adagrad" => 1,
+            "adamax" or "adadelta" => 2,
+            _ => null,
+        };
+        if (slots is null) optimizer.UnknownVariables = $"the variables of the {optimizer.ClassName} optimizer are not modelled here";
+        return slots;
+    }
+
+    /// <summary>Why a summary of this model cannot be printed exactly now, or null.</summary>
+    private string? UnprintableReason(KerasObject state) =>
+        state.BuiltFromUnknownData
+            ? $"model '{state.Name}' was built by training on data whose shape is not known here"
+            : Version.IsKeras3 && state.Optimizer is { Trained: true, Built: null, UnknownVariables: var why }
+                ? $"Keras 3 prints the variables of the optimizer training built, and {why ?? "they are not known here"}"
+            : null;
+}

@@ -1,0 +1,180 @@
+namespace ParamLens.Python;
+
+/// <summary>A value the interpreter does not compute: what a module it does not provide gives (matplotlib, pandas, …),
+/// what reading files or training gives, a generator, or what a skipped statement would have assigned. Operations on it
+/// give further unknown values; it never turns into a number, and a model it would configure is not derivable.</summary>
+public sealed class PyUnknown(string expression, string origin)
+{
+    private const int MaxExpressionLength = 80;
+
+    /// <summary>How the value was obtained, written like Python (<c>pd.read_csv(...).shape</c>), shortened.</summary>
+    public string Expression { get; } = expression.Length > MaxExpressionLength ? expression[..(MaxExpressionLength - 3)] + "..." : expression;
+    /// <summary>Why the first value of the chain is unknown, with its line.</summary>
+    public string Origin { get; } = origin;
+
+    /// <summary>A value obtained from this one by an operation written as <paramref name="expression"/>.</summary>
+    public PyUnknown Derive(string expression) => new(expression, Origin);
+
+    public override string ToString() => $"{Expression} ({Origin})";
+}
+
+/// <summary>Code asked an unknown value something only its value answers (its truth, its items): the statement cannot
+/// run. Python code cannot catch it; at the top level of a module the statement is skipped.</summary>
+public sealed class UnknownValueStop(string message) : InterpreterStop(message);
+
+/// <summary>An unknown value would configure a layer or model: the model cannot be derived, and the run ends.</summary>
+public sealed class UnderivableModelStop(string message) : InterpreterStop(message);
+
+public sealed partial class Interpreter
+{
+    private const int MaxUnknownSearch = 10_000;
+
+    /// <summary>Skip a statement at the top level of a module that fails (with a note), binding the names it would
+    /// have bound to unknown values, instead of ending the run; failures that touch a model still end it.</summary>
+    public bool SkipFailingStatements { get; init; }
+
+    /// <summary>One line per statement skipped, module not available, or summary not printed, in order.</summary>
+    public List<string> Notes { get; } = [];
+
+    /// <summary>Set by the Keras binding: whether a callable, or an object being configured, builds or changes a model
+    /// (a layer class, a layer or model method, a tensor operation). Unknown values must not reach those.</summary>
+    public Func<object?, bool>? BuildsModel { get; set; }
+
+    /// <summary>Set by the Keras binding: <c>x.summary()</c> on an unknown value, which may be a model.</summary>
+    public Action<PyUnknown>? UnknownSummary { get; set; }
+
+    /// <summary>Statement bodies of <c>try</c> blocks being run at a module's top level: their failures belong to the
+    /// code's own handlers, so they are not skipped one by one.</summary>
+    private int _tryDepth;
+
+    public PyUnknown NewUnknown(string expression, string why) => new(expression, $"{why}, line {CurrentPosition.Line}");
+
+    private string Note(string text)
+    {
+        var where = CurrentPosition;
+        var file = where.File == Modules.GetValueOrDefault("__main__")?.File ? "" : $"{where.File}, ";
+        var note = $"note: {file}line {where.Line}: {text}";
+        Notes.Add(note);
+        return note;
+    }
+
+    /// <summary>The first unknown value among a call's arguments, also inside lists, tuples and dicts.</summary>
+    private static PyUnknown? FindUnknown(Args args)
+    {
+        var budget = MaxUnknownSearch;
+        foreach (var value in args.Positional.Concat(args.Keywords.Select(k => k.Value)))
+            if (FindUnknown(value, ref budget) is { } found) return found;
+        return null;
+    }
+
+    private static PyUnknown? FindUnknown(object? value, ref int budget)
+    {
+        if (--budget < 0) return null;
+        IEnumerable<object?> items = value switch
+        {
+            PyUnknown u => [u],
+            PyList l => l.Items,
+            PyTuple t => t.Items,
+            PyDict d => d.Items.Values,
+            _ => [],
+        };
+        if (value is PyUnknown found) return found;
+        foreach (var item in items)
+            if (FindUnknown(item, ref budget) is { } inner) return inner;
+        return null;
+    }
+
+    /// <summary>A call with an unknown argument: refused when it builds a model; for built-in functions and types
+    /// that compute a value, the value is unknown too. Functions written in Python run as usual.</summary>
+    private bool CallWithUnknown(object? function, Args args, out object? result)
+    {
+        result = null;
+        if (FindUnknown(args) is not { } unknown) return false;
+        if (BuildsModel?.Invoke(function) == true)
+            throw new UnderivableModelStop($"{Describe(function)} is given {unknown.Expression}, a value ParamLens does not compute " +
+                $"({unknown.Origin}); the model cannot be derived, so no summary is printed for it");
+        var direct = args.Positional.Concat(args.Keywords.Select(k => k.Value)).OfType<PyUnknown>().FirstOrDefault();
+        if (direct is null) return false;
+        switch (function)
+        {
+            case PyBuiltin { AcceptsUnknown: false } b:
+                result = direct.Derive($"{b.Name}({direct.Expression})");
+                return true;
+            case PyBoundMethod { Function: PyBuiltin { AcceptsUnknown: false } b }:
+                result = direct.Derive($"{b.Name}({direct.Expression})");
+                return true;
+            case PyClass c when c.Mro.Any(k => k.Construct is not null):
+                result = direct.Derive($"{c.Name}({direct.Expression})");
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private string Describe(object? function) => function switch
+    {
+        PyClass c => $"{c.Name}()",
+        PyBuiltin b => $"{b.Name}()",
+        PyBoundMethod { Function: PyFunction f } m => $"{TypeName(m.Self)}.{f.Name}()",
+        PyBoundMethod { Function: PyBuiltin b } => $"{b.Name}()",
+        PyInstance i => $"{i.Class.Name}",
+        _ => TypeName(function),
+    };
+
+    private UnknownValueStop UnknownTruth(PyUnknown u) =>
+        new($"whether {u.Expression} is true is not known ({u.Origin})");
+
+    private UnknownValueStop UnknownItems(PyUnknown u) =>
+        new($"the items of {u.Expression} are not known ({u.Origin})");
+
+    private object? UnknownAttribute(PyUnknown u, string name) => name == "summary"
+        ? new PyBuiltin("summary", (_, _) => { UnknownSummary?.Invoke(u); return null; }) { AcceptsUnknown = true }
+        : u.Derive($"{u.Expression}.{name}");
+
+    /// <summary>Runs a statement at the top level of a module. When skipping is on and it fails in a way that does not
+    /// touch a model, it is skipped with a note and the names it binds become unknown.</summary>
+    private Flow ExecTopLevel(Stmt stmt, Scope scope)
+    {
+        try
+        {
+            return Exec(stmt, scope);
+        }
+        catch (PyException e) when (!e.FromModel && !TouchesModel(stmt, scope))
+        {
+            Skip(stmt, scope, $"{e.Value.Class.Name}: {ExceptionMessage(e.Value)}");
+        }
+        catch (UnknownValueStop e) when (!TouchesModel(stmt, scope))
+        {
+            Skip(stmt, scope, e.Message);
+        }
+        return Flow.Normal;
+    }
+
+    private bool SkipsFailures(Scope scope) => SkipFailingStatements && scope.Parent is null && !scope.IsClassBody && _tryDepth == 0;
+
+    private void Skip(Stmt stmt, Scope scope, string why)
+    {
+        _frames[^1].Line = stmt.Line;
+        var firstLine = why.Split('\n')[0];
+        Note($"skipped: {firstLine}");
+        var reason = $"line {stmt.Line} was skipped";
+        foreach (var name in Syntax.NamesBound(stmt))
+            SetName(name, new PyUnknown(name, reason), scope);
+    }
+
+    /// <summary>Whether a statement mentions a Keras model, layer or tensor held by a variable: its failure may have
+    /// left that model half changed, so it cannot be skipped.</summary>
+    private bool TouchesModel(Stmt stmt, Scope scope) =>
+        BuildsModel is not null && Syntax.NamesMentioned(stmt).Any(name =>
+            scope.Module.Dict.TryGetValue(name, out var value) && HoldsModelPart(value));
+
+    private bool HoldsModelPart(object? value, int depth = 0) => value switch
+    {
+        PyInstance i => BuildsModel!(i),
+        _ when depth > 3 => false,
+        PyList l => l.Items.Take(100).Any(v => HoldsModelPart(v, depth + 1)),
+        PyTuple t => t.Items.Take(100).Any(v => HoldsModelPart(v, depth + 1)),
+        PyDict d => d.Items.Values.Take(100).Any(v => HoldsModelPart(v, depth + 1)),
+        _ => false,
+    };
+}
