@@ -277,8 +277,7 @@ public class KerasModelTests
             model.summary()
             model.fit(x_train, y_train, epochs=1)
             """, KerasVersion.Parse("2.2.4"));
-        Assert.NotNull(run.StoppedBy); // fit needs data: the run stops there, after the summary
-        Assert.True(run.StoppedBy!.Message.Contains("line 15"), run.StoppedBy.Message);
+        Assert.Null(run.StoppedBy); // fit trains nothing here and returns an unknown value
         var m = Assert.Single(run.Reported);
         Assert.Equal(["conv2d_1", "max_pooling2d_1", "flatten_1", "dense_1"], m.Layers.Select(l => l.Name));
         // 28 → 26 → 13: 13·13·16 = 2,704 inputs to the dense layer

@@ -132,7 +132,10 @@ public static class PythonModelSource
         var globals = main?.Dict ?? [];
         Model? callResult = null;
         if (options.Call is var (function, arguments) && stopped is null)
+        {
+            interpreter.SkipFailingStatements = false; // the call is what was asked for: its failure is the answer
             callResult = CallFunction(interpreter, keras, globals, function, arguments);
+        }
         try { keras.BuildPendingSequentials(globals.Values); }
         catch (ModelException) when (stopped is not null) { } // the run already stopped with an error: that one is reported
         if (options.InputShape is { } shape && stopped is null)

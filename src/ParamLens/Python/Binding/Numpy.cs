@@ -60,7 +60,9 @@ public static class Numpy
             return a.Positional[1] switch
             {
                 PySlice slice => Array([ii.SliceIndices(slice, (int)Math.Min(self.Dims[0], int.MaxValue)).Count, .. self.Dims[1..]], self.DType),
-                var index when IsInt(index) => self.Dims.Length == 1 ? 0.0 : Array(self.Dims[1..], self.DType),
+                var index when IsInt(index) => ToBig(index) < -self.Dims[0] || ToBig(index) >= self.Dims[0]
+                    ? throw ii.Raise("IndexError", $"index {index} is out of bounds for axis 0 with size {self.Dims[0]}")
+                    : self.Dims.Length == 1 ? ii.NewUnknown("an array element", "array values are not computed here") : Array(self.Dims[1..], self.DType),
                 _ => throw ii.Raise("NotImplementedError", "this numpy subset indexes arrays by one integer or slice only"),
             };
         }, isMethod: true);

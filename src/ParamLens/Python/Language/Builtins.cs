@@ -134,8 +134,8 @@ public sealed partial class Interpreter
 
         Builtins.Dict["print"] = new PyBuiltin("print", (i, a) =>
         {
-            // What an unknown value would print is unknown: the line is not printed.
-            if (a.Positional.Any(v => v is PyUnknown)) return null;
+            // What an unknown value or an array (whose values are not computed) would print is unknown: nothing is printed.
+            if (a.Positional.Any(v => v is PyUnknown or PyInstance { Native: ArrayShape })) return null;
             var sep = a.HasKw("sep") && a.Kw("sep") is string s ? s : " ";
             var end = a.HasKw("end") && a.Kw("end") is string e ? e : "\n";
             i.Print(string.Join(sep, a.Positional.Select(i.Str)) + end);

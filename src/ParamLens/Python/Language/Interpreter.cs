@@ -778,8 +778,9 @@ public sealed partial class Interpreter
     {
         Step();
         if (function is PyUnknown unknownFunction) return unknownFunction.Derive($"{unknownFunction.Expression}(...)");
-        if (CallWithUnknown(function, args, out var unknownResult)) return unknownResult;
-        if (BuildsModel?.Invoke(function) != true) return CallCore(function, args);
+        var buildsModel = BuildsModel?.Invoke(function, args) == true;
+        if (CallWithUnknown(function, args, buildsModel, out var unknownResult)) return unknownResult;
+        if (!buildsModel) return CallCore(function, args);
         try { return CallCore(function, args); }
         catch (PyException e)
         {

@@ -31,14 +31,15 @@ public sealed partial class Interpreter
 
     /// <summary>Skip a statement at the top level of a module that fails (with a note), binding the names it would
     /// have bound to unknown values, instead of ending the run; failures that touch a model still end it.</summary>
-    public bool SkipFailingStatements { get; init; }
+    public bool SkipFailingStatements { get; set; }
 
     /// <summary>One line per statement skipped, module not available, or summary not printed, in order.</summary>
     public List<string> Notes { get; } = [];
 
-    /// <summary>Set by the Keras binding: whether a callable, or an object being configured, builds or changes a model
-    /// (a layer class, a layer or model method, a tensor operation). Unknown values must not reach those.</summary>
-    public Func<object?, bool>? BuildsModel { get; set; }
+    /// <summary>Set by the Keras binding: whether a callable with these arguments, or an object being configured,
+    /// builds or changes a model (a layer class, a layer or model method, an operation on a Keras tensor). Unknown
+    /// values must not reach those.</summary>
+    public Func<object?, Args, bool>? BuildsModel { get; set; }
 
     /// <summary>Set by the Keras binding: <c>x.summary()</c> on an unknown value, which may be a model.</summary>
     public Action<PyUnknown>? UnknownSummary { get; set; }
@@ -58,42 +59,32 @@ public sealed partial class Interpreter
         return note;
     }
 
-    /// <summary>The first unknown value among a call's arguments, also inside lists, tuples and dicts.</summary>
+    /// <summary>The first unknown value among a call's arguments, also inside lists, tuples and dicts (each container
+    /// looked into once, and at most <see cref="MaxUnknownSearch"/> values in all).</summary>
     private static PyUnknown? FindUnknown(Args args)
     {
-        var budget = MaxUnknownSearch;
-        foreach (var value in args.Positional.Concat(args.Keywords.Select(k => k.Value)))
-            if (FindUnknown(value, ref budget) is { } found) return found;
-        return null;
-    }
-
-    private static PyUnknown? FindUnknown(object? value, ref int budget)
-    {
-        if (--budget < 0) return null;
-        IEnumerable<object?> items = value switch
+        var pending = new Stack<object?>(args.Positional.Concat(args.Keywords.Select(k => k.Value)).Reverse());
+        var seen = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        for (var visits = 0; pending.Count > 0 && visits < MaxUnknownSearch; visits++)
         {
-            PyUnknown u => [u],
-            PyList l => l.Items,
-            PyTuple t => t.Items,
-            PyDict d => d.Items.Values,
-            _ => [],
-        };
-        if (value is PyUnknown found) return found;
-        foreach (var item in items)
-            if (FindUnknown(item, ref budget) is { } inner) return inner;
+            var value = pending.Pop();
+            if (value is PyUnknown found) return found;
+            if (value is not (PyList or PyTuple or PyDict) || !seen.Add(value)) continue;
+            IReadOnlyList<object?> items = value switch { PyList l => l.Items, PyTuple t => t.Items, _ => ((PyDict)value).Items.Values.ToList() };
+            for (var i = items.Count - 1; i >= 0; i--) pending.Push(items[i]);
+        }
         return null;
     }
 
     /// <summary>A call with an unknown argument: refused when it builds a model; for built-in functions and types
     /// that compute a value, the value is unknown too. Functions written in Python run as usual.</summary>
-    private bool CallWithUnknown(object? function, Args args, out object? result)
+    private bool CallWithUnknown(object? function, Args args, bool buildsModel, out object? result)
     {
         result = null;
-        if (FindUnknown(args) is not { } unknown) return false;
-        if (BuildsModel?.Invoke(function) == true)
+        if (buildsModel && FindUnknown(args) is { } unknown)
             throw new UnderivableModelStop($"{Describe(function)} is given {unknown.Expression}, a value ParamLens does not compute " +
                 $"({unknown.Origin}); the model cannot be derived, so no summary is printed for it");
-        var direct = args.Positional.Concat(args.Keywords.Select(k => k.Value)).OfType<PyUnknown>().FirstOrDefault();
+        var direct = buildsModel ? null : args.Positional.Concat(args.Keywords.Select(k => k.Value)).OfType<PyUnknown>().FirstOrDefault();
         if (direct is null) return false;
         switch (function)
         {
@@ -170,7 +161,7 @@ public sealed partial class Interpreter
 
     private bool HoldsModelPart(object? value, int depth = 0) => value switch
     {
-        PyInstance i => BuildsModel!(i),
+        PyInstance i => BuildsModel!(i, Args.None),
         _ when depth > 3 => false,
         PyList l => l.Items.Take(100).Any(v => HoldsModelPart(v, depth + 1)),
         PyTuple t => t.Items.Take(100).Any(v => HoldsModelPart(v, depth + 1)),

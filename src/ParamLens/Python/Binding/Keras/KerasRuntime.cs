@@ -49,26 +49,29 @@ public sealed partial class KerasRuntime
     /// from data whose shape is unknown), one line each.</summary>
     public List<string> UnprintedSummaries { get; } = [];
 
-    /// <summary>Module functions of Keras and TensorFlow that do not build models: data, training and settings.</summary>
+    /// <summary>Keras functions that do not build models: data, training and settings.</summary>
     private static readonly string[] NonModelFunctions =
-    [
-        "keras.utils.", "keras.datasets.", "keras.preprocessing.", "keras.callbacks.", "keras.optimizers.", "keras.losses.",
-        "keras.metrics.", "tensorflow.random.", "tensorflow.config.", "tensorflow.compat.",
-    ];
+        ["keras.utils.", "keras.datasets.", "keras.preprocessing.", "keras.callbacks.", "keras.optimizers.", "keras.losses.", "keras.metrics."];
 
-    /// <summary>Whether a callable or an object being configured builds or changes a model: layer classes, the methods
-    /// of layers, models and tensors, and the Keras and TensorFlow functions that make layers or operations.</summary>
-    private bool BuildsModel(object? target) => target switch
+    /// <summary>Functions that compute on tensors: they build part of a model only when given a Keras tensor (on data
+    /// they compute values, which are unknown here).</summary>
+    private static readonly string[] OperationFunctions = ["tensorflow.", "keras.ops.", "keras.backend.", "keras.activations."];
+
+    /// <summary>Whether a callable with these arguments, or an object being configured, builds or changes a model:
+    /// layer classes, the methods of layers, models and tensors, the Keras functions that make layers or models, and
+    /// operations on Keras tensors.</summary>
+    private bool BuildsModel(object? target, Args args) => target switch
     {
         PyBuiltin { AcceptsUnknown: true } or PyBoundMethod { Function: PyBuiltin { AcceptsUnknown: true } } => false,
         PyBoundMethod m => IsModelPart(m.Self),
         PyClass c => c.IsSubclassOf(LayerClass),
-        PyBuiltin b => (b.Name.StartsWith("keras.", StringComparison.Ordinal) || b.Name.StartsWith("tensorflow.", StringComparison.Ordinal))
-                       && !NonModelFunctions.Any(p => b.Name.StartsWith(p, StringComparison.Ordinal)),
+        PyBuiltin b when OperationFunctions.Any(p => b.Name.StartsWith(p, StringComparison.Ordinal)) =>
+            args.Positional.Concat(args.Keywords.Select(k => k.Value)).Any(v => IsModelPart(v) || v is PyList or PyTuple && _py.ToList(v).Any(IsModelPart)),
+        PyBuiltin b => b.Name.StartsWith("keras.", StringComparison.Ordinal) && !NonModelFunctions.Any(p => b.Name.StartsWith(p, StringComparison.Ordinal)),
         _ => IsModelPart(target),
     };
 
-    private static bool IsModelPart(object? value) => value is PyInstance { Native: KerasObject or KerasTensor };
+    private bool IsModelPart(object? value) => value is PyInstance { Native: KerasObject or KerasTensor } || (value is PyInstance p && p.Class == WeightClass);
 
     public KerasVersion Version { get; }
     public KerasSession Session { get; private set; }
