@@ -136,14 +136,14 @@ public static class PythonModelSource
             interpreter.SkipFailingStatements = false; // the call is what was asked for: its failure is the answer
             callResult = CallFunction(interpreter, keras, globals, function, arguments);
         }
-        try { keras.BuildPendingSequentials(globals.Values); }
+        try { interpreter.RunOutsideCode(() => keras.BuildPendingSequentials(globals.Values)); }
         catch (ModelException) when (stopped is not null) { } // the run already stopped with an error: that one is reported
         if (options.InputShape is { } shape && stopped is null)
         {
             foreach (var unbuilt in keras.UnbuiltModels(globals.Values).ToList())
             {
-                try { keras.Build(unbuilt, [null, .. shape]); }
-                catch (PyException e) { throw new ModelException($"{file}: --input-shape: {Interpreter.ExceptionMessage(e.Value)}"); }
+                try { interpreter.RunOutsideCode(() => keras.Build(unbuilt, [null, .. shape])); }
+                catch (PythonError e) { throw new ModelException($"{file}: --input-shape: {e.Detail}"); }
             }
         }
         var models = keras.Models.Select(m => m.Model).ToList();
@@ -155,7 +155,8 @@ public static class PythonModelSource
         return new PythonRun
         {
             Notes = notes,
-            Incomplete = keras.UnprintedSummaries.Count > 0 || (stopped is not null && SummaryNotReached(source, file, stopped)),
+            Incomplete = keras.UnprintedSummaries.Count > 0 || (stopped is not null && SummaryNotReached(source, file, stopped))
+                         || (keras.Summaries.Count == 0 && interpreter.ModelFailuresSkipped > 0),
             Models = models,
             TopLevelModels = models.Where(m => !nested.Contains(m)).ToList(),
             Summaries = keras.Summaries,

@@ -349,7 +349,7 @@ public sealed partial class Interpreter
     {
         if (Forbidden.Contains(name) || name == "__class__") throw Raise("AttributeError", $"setting '{name}' is not allowed");
         if (value is PyUnknown unknown && BuildsModel?.Invoke(target, Args.None) == true)
-            throw new UnderivableModelStop($"{Describe(target)}.{name} is set to {unknown.Expression}, a value ParamLens does not compute ({unknown.Origin}); the model cannot be derived");
+            throw new UnderivableModelStop($"{Describe(target)}.{name} at line {CurrentPosition.Line} is set to {unknown.Expression}, a value ParamLens does not compute ({unknown.Origin}); the model cannot be derived");
         switch (target)
         {
             case PyUnknown: return;

@@ -71,6 +71,10 @@ public sealed partial class Interpreter
         finally { _frames.RemoveAt(_frames.Count - 1); }
     }
 
+    /// <summary>Runs the binding's own work after the code ended (building what it left unbuilt, which runs code of its
+    /// classes): Python exceptions and limits come out as <see cref="PythonError"/>s, never as .NET exceptions.</summary>
+    public void RunOutsideCode(Action action) => Run(action);
+
     /// <summary>Turns escapes from interpreted code into <see cref="PythonError"/>s at the outermost level.</summary>
     private void Run(Action action)
     {

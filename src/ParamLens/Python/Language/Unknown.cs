@@ -41,6 +41,13 @@ public sealed partial class Interpreter
     /// values must not reach those.</summary>
     public Func<object?, Args, bool>? BuildsModel { get; set; }
 
+    /// <summary>Set by the Keras binding: a statement that failed while building or changing a model was skipped (the
+    /// argument says which line).</summary>
+    public Action<string>? ModelFailureSkipped { get; set; }
+
+    /// <summary>Statements skipped that failed while building or changing a model.</summary>
+    public int ModelFailuresSkipped { get; private set; }
+
     /// <summary>Set by the Keras binding: <c>x.summary()</c> on an unknown value, which may be a model.</summary>
     public Action<PyUnknown>? UnknownSummary { get; set; }
 
@@ -82,7 +89,7 @@ public sealed partial class Interpreter
     {
         result = null;
         if (buildsModel && FindUnknown(args) is { } unknown)
-            throw new UnderivableModelStop($"{Describe(function)} is given {unknown.Expression}, a value ParamLens does not compute " +
+            throw new UnderivableModelStop($"{Describe(function)} at line {CurrentPosition.Line} is given {unknown.Expression}, a value ParamLens does not compute " +
                 $"({unknown.Origin}); the model cannot be derived, so no summary is printed for it");
         var direct = buildsModel ? null : args.Positional.Concat(args.Keywords.Select(k => k.Value)).OfType<PyUnknown>().FirstOrDefault();
         if (direct is null) return false;
@@ -130,22 +137,27 @@ public sealed partial class Interpreter
         {
             return Exec(stmt, scope);
         }
-        catch (PyException e) when (!e.FromModel && !TouchesModel(stmt, scope))
+        catch (PyException e) when (!TouchesModel(stmt, scope))
         {
-            Skip(stmt, scope, $"{e.Value.Class.Name}: {ExceptionMessage(e.Value)}");
+            Skip(stmt, scope, $"{e.Value.Class.Name}: {ExceptionMessage(e.Value)}", e.FromModel);
         }
-        catch (UnknownValueStop e) when (!TouchesModel(stmt, scope))
+        catch (InterpreterStop e) when (e is UnknownValueStop or UnderivableModelStop && !TouchesModel(stmt, scope))
         {
-            Skip(stmt, scope, e.Message);
+            Skip(stmt, scope, e is UnderivableModelStop ? $"NotDerivableError: {e.Message}" : e.Message, e is UnderivableModelStop);
         }
         return Flow.Normal;
     }
 
     private bool SkipsFailures(Scope scope) => SkipFailingStatements && scope.Parent is null && !scope.IsClassBody && _tryDepth == 0;
 
-    private void Skip(Stmt stmt, Scope scope, string why)
+    private void Skip(Stmt stmt, Scope scope, string why, bool buildingModel)
     {
         _frames[^1].Line = stmt.Line;
+        if (buildingModel)
+        {
+            ModelFailuresSkipped++;
+            ModelFailureSkipped?.Invoke($"line {stmt.Line}");
+        }
         var firstLine = why.Split('\n')[0];
         Note($"skipped: {firstLine}");
         var reason = $"line {stmt.Line} was skipped";

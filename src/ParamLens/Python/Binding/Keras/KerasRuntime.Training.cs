@@ -96,7 +96,9 @@ public sealed partial class KerasRuntime
 
     /// <summary>Why a summary of this model cannot be printed exactly now, or null.</summary>
     private string? UnprintableReason(KerasObject state) =>
-        state.BuiltFromUnknownData
+        state.ChangedBySkippedFailure is { } line
+            ? $"{line} failed while building or changing a model and was skipped; it may have changed model '{state.Name}' halfway"
+            : state.BuiltFromUnknownData
             ? $"model '{state.Name}' was built by training on data whose shape is not known here"
             : Version.IsKeras3 && state.Optimizer is { Trained: true, Built: null, UnknownVariables: var why }
                 ? $"Keras 3 prints the variables of the optimizer training built, and {why ?? "they are not known here"}"

@@ -41,6 +41,7 @@ public sealed partial class KerasRuntime
         DefineModelClass();
         RegisterModules();
         _py.BuildsModel = BuildsModel;
+        _py.ModelFailureSkipped = ModelFailureSkipped;
         _py.UnknownSummary = unknown => UnprintedSummaries.Add(
             $"line {_py.CurrentPosition.Line}: {unknown.Expression}.summary() was not printed: {unknown.Expression} is not known ({unknown.Origin})");
     }
@@ -359,7 +360,12 @@ public sealed partial class KerasRuntime
                 _py.Call(_py.Bind(userBuild, self, self.Class), new Args([shapes.Count == 1 ? BuildShape(shapes[0]) : new PyList(shapes.Select(s => BuildShape(s)).ToList())], []));
             var call = self.Class.Lookup("call", out _) ?? throw _py.Raise("NotImplementedError", $"{self.Class.Name} has no call() method");
             var argument = asList || inputs.Count > 1 ? new PyList(inputs.Select(t => (object?)Tensor(t)).ToList()) : (object?)Tensor(inputs[0]);
-            var result = _py.Call(_py.Bind(call, self, self.Class), new Args([argument], []));
+            // tf.keras passes `training` itself when call() declares it without a default (the signature's default,
+            // None); Keras 3 binds the signature and fails as Python does.
+            var passTraining = !Version.IsKeras3 && !Version.IsStandalone && call is PyFunction f
+                && f.Parameters.Select((p, n) => (p, n)).Any(x => x.p.Name == "training" && x.p.Kind is ParameterKind.Positional or ParameterKind.KeywordOnly
+                                                            && f.Defaults[x.n] == PyFunction.NoDefault);
+            var result = _py.Call(_py.Bind(call, self, self.Class), new Args([argument], passTraining ? [new("training", null)] : []));
             var outputs = Tensors(result, $"{self.Class.Name}.call()");
             CheckDeclaredOutputShape(self, shapes, outputs);
             var tracked = TrackedLayers(state).Select(l => State(l).Kind == KerasKind.Sequential ? SequentialModel(l) : State(l).Core).OfType<Layer>().ToList();
@@ -418,13 +424,29 @@ public sealed partial class KerasRuntime
 
     // ---------- models ----------
 
+    /// <summary>Every model object made so far: a skipped failure while building a model may have changed any of them.</summary>
+    private readonly List<KerasObject> _modelObjects = [];
+
+    private PyInstance Remembered(PyInstance model)
+    {
+        _modelObjects.Add(State(model));
+        return model;
+    }
+
+    /// <summary>A statement that failed while building or changing a model was skipped: the models that exist may be
+    /// half changed by it, so their summaries are not printed from now on.</summary>
+    private void ModelFailureSkipped(string line)
+    {
+        foreach (var state in _modelObjects) state.ChangedBySkippedFailure ??= line;
+    }
+
     private object? ConstructModel(Interpreter i, PyClass cls, Args args)
     {
         if (cls != ModelClass)
-            return new PyInstance(cls) { Native = new KerasObject(KerasKind.SubclassedModel, () => SubclassName(cls.Name)) { ClassName = cls.Name } };
+            return Remembered(new PyInstance(cls) { Native = new KerasObject(KerasKind.SubclassedModel, () => SubclassName(cls.Name)) { ClassName = cls.Name } });
         var inputs = args.Get(0, "inputs") ?? throw i.TypeError("Model() needs inputs and outputs (or subclass keras.Model)");
         var outputs = args.Get(1, "outputs") ?? throw i.TypeError("Model() needs outputs");
-        var self = new PyInstance(cls) { Native = new KerasObject(KerasKind.Functional, "") };
+        var self = Remembered(new PyInstance(cls) { Native = new KerasObject(KerasKind.Functional, "") });
         return MakeFunctional(self, inputs, outputs, args.Kw("name") as string, args.HasKw("trainable") ? i.Truthy(args.Kw("trainable")) : null);
     }
 
@@ -455,7 +477,7 @@ public sealed partial class KerasRuntime
     private object? ConstructSequential(Interpreter i, PyClass cls, Args args)
     {
         var name = args.Get(1, "name") as string ?? Session.Sequential([]).Name;
-        var self = new PyInstance(cls) { Native = new KerasObject(KerasKind.Sequential, name) };
+        var self = Remembered(new PyInstance(cls) { Native = new KerasObject(KerasKind.Sequential, name) });
         if (args.Get(0, "layers") is { } layers)
             foreach (var layer in i.ToList(layers)) AddToSequential(self, layer);
         if (args.HasKw("trainable")) State(self).Trainable = i.Truthy(args.Kw("trainable"));
