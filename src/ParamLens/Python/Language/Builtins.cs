@@ -248,10 +248,9 @@ public sealed partial class Interpreter
         Refuse("exec", noCode);
         Refuse("compile", noCode);
         Refuse("__import__", "use an import statement");
-        Refuse("globals", "the interpreter has no introspection");
-        Refuse("locals", "the interpreter has no introspection");
-        Refuse("vars", "the interpreter has no introspection");
-        Refuse("dir", "the interpreter has no introspection");
+        // No introspection: what these would list is an unknown value.
+        foreach (var name in new[] { "globals", "locals", "vars", "dir" })
+            Builtins.Dict[name] = new PyBuiltin(name, (i, _) => i.NewUnknown($"{name}()", "the interpreter has no introspection")) { AcceptsUnknown = true };
         Refuse("breakpoint", "there is no debugger");
         Refuse("memoryview", "there is no raw memory access");
         Refuse("bytearray", "bytes are not supported");

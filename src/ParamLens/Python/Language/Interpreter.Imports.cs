@@ -113,14 +113,16 @@ public sealed partial class Interpreter
             object? value;
             if (module.Dict.TryGetValue(name.Module, out var v)) value = v;
             else if (module.UnknownReason is not null) value = GetAttr(module, name.Module);
+            else if (module.PackageDir is not null && TryImportSubmodule(module, name.Module) is { } submodule) value = submodule;
+            else if (BuiltinModules.ContainsKey(module.Name + "." + name.Module)) value = Import(module.Name + "." + name.Module, 0, module);
             else
             {
-                try { value = Import(module.Name + "." + name.Module, 0, module); }
-                catch (PyException e) when (e.Value.Class.Name == "ModuleNotFoundError")
-                {
-                    throw Raise("ImportError", $"cannot import name '{name.Module}' from '{module.Name}'" +
-                        (module.File.StartsWith('<') ? " (not provided by the interpreter)" : ""));
-                }
+                var error = Raise("ImportError", $"cannot import name '{name.Module}' from '{module.Name}'" +
+                    (module.File.StartsWith('<') ? " (not provided by the interpreter)" : ""));
+                if (!SkipsFailures(scope)) throw error;
+                // One name that cannot be imported is unknown; the names beside it are imported.
+                Note($"{Interpreter.ExceptionMessage(error.Value)}: it is an unknown value");
+                value = NewUnknown(name.Module, $"'{name.Module}' could not be imported from '{module.Name}'");
             }
             SetName(name.AsName ?? name.Module, value, scope);
         }

@@ -160,7 +160,7 @@ public sealed partial class Interpreter
         }
         var firstLine = why.Split('\n')[0];
         Note($"skipped: {firstLine}");
-        var reason = $"line {stmt.Line} was skipped";
+        var reason = $"line {stmt.Line} was skipped: {(firstLine.Length > 100 ? firstLine[..97] + "..." : firstLine)}";
         foreach (var name in Syntax.NamesBound(stmt))
             SetName(name, new PyUnknown(name, reason), scope);
     }

@@ -259,6 +259,9 @@ public sealed partial class KerasRuntime
                 default: config[key] = ToJson(value); break;
             }
         }
+        // Keras 2's Embedding constructor gives itself input_shape=(input_length,), or (None,) without a length, so a
+        // Sequential that starts with one is built at once (reference: layer catalog G11); Keras 3 does not.
+        if (className == "Embedding" && !Version.IsKeras3) inputShape ??= [null];
         if (className == "InputLayer") return NewInputLayer(config);
         var declaration = LayerCatalog.Find(className)
             ?? throw _py.Raise("NotImplementedError", $"the Keras layer class {className} is not declared in ParamLens yet, so its shapes and parameters are unknown");
