@@ -1,0 +1,265 @@
+using ParamLens.Graph;
+
+namespace ParamLens.Python.Tests;
+
+/// <summary>What real notebooks and scripts need: what lies outside the model runs as unknown values or is skipped
+/// with a note, an unknown value never configures a model, training is a no-op (that builds the Keras 3 optimizer),
+/// and the run says when a summary it asks for was not printed.</summary>
+public class RealProgramTests
+{
+    private static PythonRun Lenient(string code, KerasVersion? version = null) => Py.Run(code, version, skipFailures: true);
+
+    private static readonly KerasVersion TfKeras = KerasVersion.Parse("2.15");
+
+    [Fact]
+    public void An_Unknown_Value_Never_Configures_A_Layer()
+    {
+        const string code = """
+            import os, keras
+            classes = os.listdir('data/train')
+            model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(len(classes))])
+            model.summary()
+            """;
+        var run = Lenient(code);
+        Assert.True(run.Incomplete);
+        Assert.DoesNotContain("Total params", run.Printed);
+        var refusal = Assert.Single(run.Notes, n => n.StartsWith("note: line 3: skipped: NotDerivableError", StringComparison.Ordinal));
+        Assert.Contains("Dense() at line 3 is given len(os.listdir(...))", refusal);
+        Assert.Contains("line 2", refusal);
+        Assert.Contains(run.Notes, n => n.Contains("line 4") && n.Contains("was not printed"));
+
+        var strict = Py.Error(code);
+        Assert.Equal("NotDerivableError", strict.Kind);
+    }
+
+    [Fact]
+    public void Failing_Statements_Outside_The_Model_Are_Skipped_With_A_Note()
+    {
+        var run = Lenient("""
+            import keras
+            import pandas as pd
+            df = pd.read_csv('x.csv')
+            n = undefined_name + 1
+            if df.empty:
+                print('empty')
+            print(n)
+            print('still', 'running')
+            model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+            model.summary()
+            """);
+        Assert.Null(run.StoppedBy);
+        Assert.False(run.Incomplete);
+        Assert.Contains(run.Notes, n => n.StartsWith("note: line 4: skipped: NameError", StringComparison.Ordinal));
+        Assert.Contains(run.Notes, n => n.StartsWith("note: line 5: skipped: whether pandas.read_csv(...).empty is true is not known", StringComparison.Ordinal));
+        Assert.StartsWith("still running\n", run.Printed); // n is unknown: print(n) prints nothing
+        Py.AssertCounts(Assert.Single(run.Reported), 3 * 2 + 2, 3 * 2 + 2);
+    }
+
+    [Fact]
+    public void A_Statement_That_Fails_On_A_Model_Ends_The_Run()
+    {
+        var run = Lenient("""
+            import keras
+            model = keras.Sequential([keras.Input((3,))])
+            model.add(keras.layers.NoSuchLayer(3))
+            model.summary()
+            """);
+        Assert.NotNull(run.StoppedBy);
+        Assert.Contains("line 3", run.StoppedBy!.Message);
+        Assert.True(run.Incomplete); // the summary on line 4 was never reached
+    }
+
+    [Fact]
+    public void A_Skipped_Failure_Inside_A_Function_Leaves_The_Models_Before_It_Unprinted()
+    {
+        var run = Lenient("""
+            import os, keras
+            a = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+            def grow():
+                a.add(keras.layers.Dense(len(os.listdir('.'))))
+            grow()
+            a.summary()
+            b = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+            b.summary()
+            """);
+        Assert.True(run.Incomplete);
+        Assert.Contains(run.Notes, n => n.Contains("line 6") && n.Contains("model 'sequential'") && n.Contains("line 5 failed"));
+        // b was made after the failure: its summary is printed (3 + 1 parameters).
+        var summary = Assert.Single(run.Summaries);
+        Assert.Equal("sequential_1", summary.Model.Name);
+        Py.AssertCounts(summary.Model, 4, 4);
+    }
+
+    [Fact]
+    public void Keras_3_Prints_The_Optimizer_Variables_After_Training()
+    {
+        // keras/src/utils/summary_utils_test.py: Dense(2 -> 3) trained with Adam. The model has 2·3 + 3 = 9 weights; Adam
+        // adds a momentum and a velocity per weight (18), the iteration counter (int64) and the learning rate (float32).
+        var run = Lenient("""
+            import keras, numpy as np
+            inputs = keras.Input((2,))
+            model = keras.Model(inputs, keras.layers.Dense(3)(inputs))
+            model.compile(optimizer='adam', loss='mse')
+            model.summary()
+            model.fit(np.zeros((4, 2)), np.zeros((4, 3)), epochs=1)
+            model.summary()
+            """);
+        Assert.False(run.Incomplete);
+        var tables = run.Printed.Split("Model: ");
+        Assert.DoesNotContain("Optimizer params", tables[1]);
+        // 9·4 bytes of weights; 18·4 + 8 + 4 = 84 bytes of optimizer variables.
+        Assert.Contains(" Total params: 29 (120.00 B)\n", tables[2]);
+        Assert.Contains(" Trainable params: 9 (36.00 B)\n", tables[2]);
+        Assert.Contains(" Optimizer params: 20 (84.00 B)\n", tables[2]);
+    }
+
+    [Theory]
+    [InlineData("keras.optimizers.SGD()", 2)]                          // no slots: iteration and learning rate
+    [InlineData("keras.optimizers.SGD(0.1, 0.9)", 9 + 2)]              // momentum: one slot per weight
+    [InlineData("'rmsprop'", 9 + 2)]                                   // velocity
+    [InlineData("keras.optimizers.RMSprop(momentum=0.5, centered=True)", 3 * 9 + 2)]
+    [InlineData("keras.optimizers.Adam(amsgrad=True)", 3 * 9 + 2)]
+    [InlineData("keras.optimizers.Adam(learning_rate=keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.9))", 2 * 9 + 1)]
+    public void Optimizer_Variables_Follow_Each_Optimizer_Build(string optimizer, long expected)
+    {
+        var run = Lenient($"""
+            import keras, numpy as np
+            inputs = keras.Input((2,))
+            model = keras.Model(inputs, keras.layers.Dense(3)(inputs))
+            model.compile(optimizer={optimizer}, loss='mse')
+            model.train_on_batch(np.zeros((4, 2)), np.zeros((4, 3)))
+            model.summary()
+            """);
+        Assert.Contains($" Optimizer params: {expected:N0} (", run.Printed);
+    }
+
+    [Fact]
+    public void An_Optimizer_Not_Modelled_Leaves_The_Summary_After_Training_Unprinted()
+    {
+        var run = Lenient("""
+            import keras, numpy as np
+            model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+            model.compile(optimizer='nadam', loss='mse')
+            model.fit(np.zeros((4, 2)), np.zeros((4, 3)))
+            model.summary()
+            """);
+        Assert.True(run.Incomplete);
+        Assert.Contains(run.Notes, n => n.Contains("nadam"));
+    }
+
+    [Fact]
+    public void Tf_Keras_Prints_No_Optimizer_Line()
+    {
+        var run = Lenient("""
+            import tensorflow as tf, numpy as np
+            model = tf.keras.Sequential([tf.keras.layers.Dense(3, input_shape=(2,))])
+            model.compile(optimizer='adam', loss='mse')
+            history = model.fit(np.zeros((4, 2)), np.zeros((4, 3)))
+            print(history.history['loss'])
+            model.summary()
+            """, TfKeras);
+        Assert.False(run.Incomplete);
+        Assert.DoesNotContain("Optimizer", run.Printed);
+        Assert.Contains("Total params: 9 (36.00 Byte)", run.Printed);
+    }
+
+    [Fact]
+    public void Training_A_Model_That_Is_Not_Built_Makes_Its_Summary_Unknown()
+    {
+        var run = Lenient("""
+            import keras, pandas as pd
+            data = pd.read_csv('train.csv')
+            model = keras.Sequential([keras.layers.Dense(3)])
+            model.compile(optimizer='adam', loss='mse')
+            model.fit(data, data)
+            model.summary()
+            """);
+        Assert.True(run.Incomplete);
+        Assert.Contains(run.Notes, n => n.Contains("built by training on data whose shape is not known"));
+    }
+
+    [Fact]
+    public void A_Model_Read_From_A_File_Is_Unknown()
+    {
+        var run = Lenient("""
+            import keras
+            model = keras.models.load_model('model.keras')
+            model.summary()
+            """);
+        Assert.True(run.Incomplete);
+        Assert.Contains(run.Notes, n => n.Contains("keras.models.load_model(...).summary() was not printed"));
+    }
+
+    [Fact]
+    public void Call_With_A_Required_Training_Argument()
+    {
+        const string code = """
+            import tensorflow as tf
+            class Block(tf.keras.layers.Layer):
+                def __init__(self):
+                    super().__init__()
+                    self.dense = tf.keras.layers.Dense(4)
+                def call(self, inputs, training):
+                    return self.dense(inputs)
+            model = tf.keras.Sequential([tf.keras.Input((3,)), Block()])
+            model.summary()
+            """;
+        // Keras 3 binds call()'s signature and fails like Python; the run ends with that error, never a .NET exception.
+        var keras3 = Py.Run(code);
+        Assert.Equal("TypeError", keras3.StoppedBy?.Kind);
+        // tf.keras passes training=None itself: Dense(3 -> 4) has 3·4 + 4 = 16 weights.
+        var tfKeras = Py.Run(code, TfKeras);
+        Assert.Null(tfKeras.StoppedBy);
+        Py.AssertCounts(Assert.Single(tfKeras.Reported), 16, 16);
+    }
+
+    [Fact]
+    public void A_Generator_Is_Defined_But_Not_Run()
+    {
+        var run = Lenient("""
+            def batches(n):
+                for i in range(n):
+                    yield i
+            g = batches(3)
+            print(g)
+            for b in batches(3):
+                print(b)
+            print('after')
+            """);
+        Assert.Equal("after\n", run.Printed);
+        Assert.Contains(run.Notes, n => n.StartsWith("note: line 6: skipped: the items of batches(...) are not known", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Keras_Datasets_Have_The_Keras_Sizes()
+    {
+        // keras/src/datasets: IMDB 25,000 + 25,000 reviews; Reuters 11,228 newswires split at int(11228 · 0.8) = 8,982
+        // (and int(11228 · 0.9) = 10,105 with test_split=0.1); Boston housing 506 rows split at int(506 · 0.8) = 404.
+        var printed = Py.Output("""
+            from tensorflow import keras
+            (x, y), (xt, yt) = keras.datasets.imdb.load_data(num_words=10000)
+            print(len(x), len(xt), y.shape, x.dtype)
+            print(keras.preprocessing.sequence.pad_sequences(x, maxlen=200).shape)
+            (x, y), (xt, yt) = keras.datasets.reuters.load_data()
+            print(len(x), len(xt))
+            (x, y), (xt, yt) = keras.datasets.reuters.load_data(test_split=0.1)
+            print(len(x), len(xt))
+            (x, y), (xt, yt) = keras.datasets.boston_housing.load_data()
+            print(x.shape, xt.shape, y.dtype)
+            print(keras.utils.pad_sequences([[1, 2], [3, 4, 5]]).shape)
+            """);
+        Assert.Equal("25000 25000 (25000,) object\n(25000, 200)\n8982 2246\n10105 1123\n(404, 13) (102, 13) float64\n(2, 3)\n", printed);
+    }
+
+    [Fact]
+    public void With_Maxlen_The_Number_Of_Reviews_Is_Unknown()
+    {
+        var run = Lenient("""
+            from keras.datasets import imdb
+            (x, y), (xt, yt) = imdb.load_data(maxlen=100)
+            print(len(x))
+            print('end')
+            """);
+        Assert.Equal("end\n", run.Printed);
+    }
+}
