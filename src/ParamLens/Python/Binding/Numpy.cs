@@ -14,7 +14,7 @@ public static class Numpy
 
     public static PyModule Module(Interpreter i)
     {
-        var m = new PyModule("numpy", "<numpy>");
+        var m = new PyModule("numpy", "<numpy>") { UnknownReason = "this numpy function is not modelled here" };
         var ndarray = new PyClass("ndarray", [(PyClass)i.Builtins.Dict["object"]!], "numpy");
         m.Dict["ndarray"] = ndarray;
         PyInstance Array(IEnumerable<long> dims, string dtype)
@@ -130,7 +130,7 @@ public static class Numpy
     /// <summary>numpy.random: arrays of the requested shape; seeding does nothing.</summary>
     public static PyModule Random(Interpreter i)
     {
-        var m = new PyModule("numpy.random", "<numpy.random>");
+        var m = new PyModule("numpy.random", "<numpy.random>") { UnknownReason = "values are not computed here" };
         m.Dict["seed"] = i.Fn("numpy.random.seed", (_, _) => null);
         object MakeArray(Interpreter ii, IEnumerable<long> dims) =>
             ii.Call(((PyModule)ii.Modules["numpy"]).Dict["zeros"], new Args([new PyTuple([.. dims.Select(d => (object?)new BigInteger(d))])], []))!;

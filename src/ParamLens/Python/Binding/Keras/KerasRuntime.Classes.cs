@@ -25,7 +25,7 @@ public sealed partial class KerasRuntime
     {
         var d = LayerClass.Dict;
         d["__init__"] = Method("Layer.__init__", LayerInit);
-        d["__call__"] = Method("Layer.__call__", CallLayer);
+        d["__call__"] = UnknownsAccepted("Layer.__call__", CallLayer); // CallLayer itself tells data from tensors
         d["call"] = Method("Layer.call", (p, _) => throw _py.Raise("NotImplementedError", $"{p.Class.Name} must define call()"));
         d["build"] = Method("Layer.build", (p, a) => null);
         d["__repr__"] = Method("Layer.__repr__", (p, _) => $"<{p.Class.Name} name={State(p).Name}, built={(State(p).Core?.IsBuilt == true ? "True" : "False")}>");

@@ -391,6 +391,8 @@ public sealed partial class KerasRuntime
         compat.Dict["v1"] = v1;
         tf.Dict["compat"] = compat;
         Fn(tf, "function", a => a.Positional.Count == 1 ? a.Positional[0] : _py.Fn("tf.function.decorator", (_, b) => b.Positional[0]));
+        foreach (var (name, module) in _modules)
+            if (name.StartsWith("tensorflow.", StringComparison.Ordinal)) module.UnknownReason ??= "this part of TensorFlow is not modelled here";
         return tf;
     }
 }

@@ -308,6 +308,23 @@ public sealed partial class KerasRuntime
     }
 
     /// <summary><c>layer(inputs)</c>: records a call in the graph and returns the output tensor(s).</summary>
+    /// <summary>A layer or model called on data (a numpy array, or values not computed here) computes values, which are
+    /// unknown here; a model not built yet is built by that call on data whose shape is not known. Data mixed with
+    /// Keras tensors cannot be derived.</summary>
+    private PyUnknown? EagerCall(PyInstance self, object? inputs)
+    {
+        var state = State(self);
+        var items = inputs is PyList or PyTuple ? _py.ToList(inputs) : [inputs];
+        var data = items.FirstOrDefault(i => i is PyUnknown or PyInstance { Native: ArrayShape });
+        if (data is null) return null;
+        if (items.Any(IsModelPart))
+            throw new UnderivableModelStop($"layer '{state.Name}' at line {_py.CurrentPosition.Line} is called on Keras tensors together with {_py.Repr(data)}, which is not a tensor");
+        var model = state.Kind == KerasKind.Sequential ? SequentialModel(self) : state.Core as Model;
+        if (state.Kind is KerasKind.Sequential or KerasKind.SubclassedModel && model is not { IsBuilt: true })
+            state.BuiltFromUnknownData = true;
+        return data is PyUnknown u ? u.Derive($"{state.Name}(...)") : _py.NewUnknown($"{state.Name}(...)", "layers are not run on data here");
+    }
+
     public object? CallLayer(PyInstance self, Args args)
     {
         var state = State(self);
@@ -319,8 +336,7 @@ public sealed partial class KerasRuntime
         };
         if (state.Kind is KerasKind.Layer && state.Core?.ClassName == "MultiHeadAttention" && args.Positional.Count == 1 && args.HasKw("value"))
             inputsArg = new PyList([args.Positional[0], args.Kw("value"), .. args.HasKw("key") ? new[] { args.Kw("key") } : []]);
-        if (inputsArg is PyInstance { Native: ArrayShape })
-            throw _py.TypeError($"layer '{state.Name}' was called on a numpy array: this interpreter only builds graphs from keras.Input tensors");
+        if (EagerCall(self, inputsArg) is { } computed) return computed;
         var inputs = Tensors(inputsArg, $"layer '{state.Name}'");
         switch (state.Kind)
         {
