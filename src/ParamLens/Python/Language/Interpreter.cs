@@ -782,7 +782,8 @@ public sealed partial class Interpreter
     {
         Step();
         if (function is PyUnknown unknownFunction) return unknownFunction.Derive($"{unknownFunction.Expression}(...)");
-        var buildsModel = BuildsModel?.Invoke(function, args) == true;
+        // An object called is checked when its __call__ method is.
+        var buildsModel = function is not PyInstance && BuildsModel?.Invoke(function, args) == true;
         if (CallWithUnknown(function, args, buildsModel, out var unknownResult)) return unknownResult;
         if (!buildsModel) return CallCore(function, args);
         try { return CallCore(function, args); }

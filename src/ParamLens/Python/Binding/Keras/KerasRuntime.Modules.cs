@@ -82,6 +82,8 @@ public sealed partial class KerasRuntime
         keras.Dict["models"] = models;
         keras.Dict["backend"] = BuildBackend();
         keras.Dict["utils"] = BuildUtils();
+        ((PyModule)keras.Dict["backend"]!).UnknownReason = "this backend function is not modelled here";
+        ((PyModule)keras.Dict["utils"]!).UnknownReason = "this utility is not modelled here";
         keras.Dict["saving"] = BuildUtils();
         keras.Dict["regularizers"] = BuildRegularizers();
         keras.Dict["initializers"] = ConfigObjects("keras.initializers",

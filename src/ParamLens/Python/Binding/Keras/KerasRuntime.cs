@@ -650,7 +650,8 @@ public sealed partial class KerasRuntime
             UnprintedSummaries.Add($"line {_py.CurrentPosition.Line}: the summary of model '{State(self).Name}' was not printed: {why}");
             return null;
         }
-        var model = BuiltModel(self, "print a summary");
+        // Keras 3 prints an unbuilt Sequential too (its rows "?" and "0 (unbuilt)"); earlier versions raise.
+        var model = Version.IsKeras3 && State(self).Kind == KerasKind.Sequential ? SequentialModel(self) : BuiltModel(self, "print a summary");
         model.Optimizer = Version.IsKeras3 ? State(self).Optimizer?.Built : null;
         var arguments = new SummaryArguments(
             args.Get(0, "line_length") is { } ll ? (int)ToBig(ll) : null,
