@@ -262,4 +262,39 @@ public class RealProgramTests
             """);
         Assert.Equal("end\n", run.Printed);
     }
+    [Fact]
+    public void Argparse_Copy_Json_And_String_Work_As_In_Python()
+    {
+        // The expected text is what CPython 3 prints for this code (without the positional argument, which has no
+        // value here: it is unknown, so printing it prints nothing).
+        var run = Lenient("""
+            import argparse, copy, json, string
+            p = argparse.ArgumentParser(description='train')
+            p.add_argument('--batch-size', type=int, default='32')
+            p.add_argument('-e', '--epochs', type=int, default=10)
+            p.add_argument('--lr', type=float, default=1e-3)
+            p.add_argument('--augment', action='store_true')
+            p.add_argument('data_dir')
+            args = p.parse_args()
+            print(args.batch_size, args.epochs, args.lr, args.augment)
+            print(args.data_dir)
+            cfg = {'units': [64, 32], 'name': 'm\u00e9', 'ok': True, 'none': None, 'f': 0.5}
+            c2 = copy.deepcopy(cfg)
+            c2['units'].append(16)
+            print(cfg['units'], c2['units'])
+            s = json.dumps(cfg)
+            print(s)
+            print(json.loads(s) == cfg, json.loads('[1, 2.5, "x", null, {"a": false}]'))
+            print(string.digits, len(string.ascii_letters))
+            """);
+        Assert.Null(run.StoppedBy);
+        Assert.Equal("""
+            32 10 0.001 False
+            [64, 32] [64, 32, 16]
+            {"units": [64, 32], "name": "m\u00e9", "ok": true, "none": null, "f": 0.5}
+            True [1, 2.5, 'x', None, {'a': False}]
+            0123456789 52
+
+            """.Replace("\r\n", "\n"), run.Printed);
+    }
 }

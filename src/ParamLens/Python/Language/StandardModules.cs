@@ -6,7 +6,7 @@ namespace ParamLens.Python;
 /// <summary>The standard modules model code touches, each limited to what cannot reach outside the interpreter:
 /// math, functools, itertools, typing, collections, warnings, sys (no real system), os (os.path string functions and an
 /// empty, private os.environ) and a shape-only numpy.</summary>
-public static class StandardModules
+public static partial class StandardModules
 {
     public static void Register(Interpreter interpreter)
     {
@@ -21,6 +21,10 @@ public static class StandardModules
         m["sys"] = Sys;
         m["os"] = Os;
         m["os.path"] = OsPath;
+        m["argparse"] = Argparse;
+        m["copy"] = Copy;
+        m["json"] = Json;
+        m["string"] = StringModule;
         m["numpy"] = Numpy.Module;
         m["numpy.random"] = Numpy.Random;
     }
