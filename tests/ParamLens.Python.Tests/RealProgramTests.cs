@@ -297,4 +297,27 @@ public class RealProgramTests
 
             """.Replace("\r\n", "\n"), run.Printed);
     }
+    [Fact]
+    public void Train_Test_Split_Keeps_Shapes()
+    {
+        // sklearn _validate_shuffle_split: the default test_size 0.25 of 60,000 is ceil(15,000.0) = 15,000; test_size=0.33
+        // of 1,000 is ceil(330.0) = 330 (the product is exactly 330.0 in binary, as CPython prints); train_size=0.5 of
+        // 1,000 is floor(500.0) = 500 and the test part the other 500.
+        var printed = Py.Output("""
+            import keras
+            from sklearn.model_selection import train_test_split
+            from sklearn.preprocessing import StandardScaler
+            (x, y), _ = keras.datasets.mnist.load_data()
+            a, b, c, d = train_test_split(x, y)
+            print(a.shape, b.shape, c.shape, d.shape, a.dtype)
+            import numpy as np
+            z = np.zeros((1000, 5))
+            e, f = train_test_split(z, test_size=0.33, random_state=42)
+            print(e.shape, f.shape)
+            g, h = train_test_split(z, train_size=0.5)
+            print(g.shape, h.shape)
+            print(StandardScaler().fit_transform(z))
+            """);
+        Assert.Equal("(45000, 28, 28) (15000, 28, 28) (45000,) (15000,) uint8\n(670, 5) (330, 5)\n(500, 5) (500, 5)\n", printed);
+    }
 }

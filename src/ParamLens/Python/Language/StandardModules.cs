@@ -26,6 +26,8 @@ public static partial class StandardModules
         m["json"] = Json;
         m["string"] = StringModule;
         m["numpy"] = Numpy.Module;
+        m["sklearn"] = ScikitLearn.Package;
+        m["sklearn.model_selection"] = ScikitLearn.ModelSelection;
         m["numpy.random"] = Numpy.Random;
     }
 
