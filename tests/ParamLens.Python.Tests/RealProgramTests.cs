@@ -320,4 +320,40 @@ public class RealProgramTests
             """);
         Assert.Equal("(45000, 28, 28) (15000, 28, 28) (45000,) (15000,) uint8\n(670, 5) (330, 5)\n(500, 5) (500, 5)\n", printed);
     }
+    [Fact]
+    public void Layers_Called_On_Data_Give_Unknown_Values_But_Not_Inside_A_Traced_Call()
+    {
+        // keras/src/layers/core/input_layer.py takes the deprecated input_shape= as its shape.
+        var run = Lenient("""
+            import keras, numpy as np
+            double = keras.layers.Lambda(lambda x: x * 2)
+            print(double(np.zeros((4, 3))).shape)
+            model = keras.Sequential([keras.layers.InputLayer(input_shape=(3,)), double, keras.layers.Dense(2)])
+            print(model(np.zeros((1, 3))))
+            print(model.optimizer, model.layers[1].kernel)
+            model.summary()
+            """);
+        Assert.Null(run.StoppedBy);
+        Py.AssertCounts(Assert.Single(run.Reported), 3 * 2 + 2, 3 * 2 + 2);
+        Assert.DoesNotContain("(4, 3)", run.Printed);
+
+        var traced = Lenient("""
+            import keras
+            import tensorflow as tf
+            class Rnn(keras.layers.Layer):
+                def __init__(self):
+                    super().__init__()
+                    self.step = keras.layers.Dense(4)
+                def call(self, inputs):
+                    state = tf.zeros((2, 4))
+                    return self.step(state)
+            inputs = keras.Input((3,))
+            model = keras.Model(inputs, Rnn()(inputs))
+            model.summary()
+            """);
+        // The statement uses the Keras tensor `inputs`: it cannot be skipped, the run stops there.
+        Assert.True(traced.Incomplete);
+        Assert.Equal("NotDerivableError", traced.StoppedBy?.Kind);
+        Assert.Contains("inside a call() being traced", traced.StoppedBy!.Message);
+    }
 }

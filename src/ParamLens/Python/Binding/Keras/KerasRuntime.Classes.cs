@@ -54,6 +54,11 @@ public sealed partial class KerasRuntime
         d["compute_output_shape"] = Method("Layer.compute_output_shape", (p, a) => throw _py.Raise("NotImplementedError", "compute_output_shape is not supported"));
         d["get_weights"] = UnknownsAccepted("Layer.get_weights", (_, _) => _py.NewUnknown("layer.get_weights()", "weight values do not exist here"));
         d["set_weights"] = UnknownsAccepted("Layer.set_weights", (_, _) => null);
+        // Keras attributes that hold training state or values, not modelled here: reading one the code did not assign
+        // gives an unknown value.
+        d["__getattr__"] = new PyBuiltin("Layer.__getattr__", (_, a) => a.Positional[1] is string name && UnmodelledAttributes.Contains(name)
+            ? _py.NewUnknown($"{State(a.Positional[0]).Name}.{name}", "this attribute of a Keras object is not modelled here")
+            : throw _py.AttributeError(a.Positional[0], a.Positional[1] as string ?? "?"), isMethod: true);
         d["get_layer"] = Method("Model.get_layer", GetLayer);
     }
 
@@ -137,6 +142,12 @@ public sealed partial class KerasRuntime
         if (args.Get(1, "index") is { } index) return _py.GetItem(new PyList(layers), index);
         throw _py.ValueError("Provide either a layer name or layer index at `get_layer`.");
     }
+
+    private static readonly HashSet<string> UnmodelledAttributes =
+    [
+        "optimizer", "history", "stop_training", "metrics_names", "metrics", "loss", "losses", "input_spec", "kernel", "bias",
+        "embeddings", "non_trainable_variables", "compute_dtype", "dtype_policy", "run_eagerly",
+    ];
 
     private void DefineModelClass()
     {

@@ -247,7 +247,7 @@ public sealed partial class KerasRuntime
         {
             switch (key)
             {
-                case "input_shape": inputShape = Dims(value, "input_shape"); break;
+                case "input_shape" when className != "InputLayer": inputShape = Dims(value, "input_shape"); break; // InputLayer keeps it: its own shape
                 case "input_dim" when className != "Embedding": inputShape = [(long)ToBig(value)]; break; // Keras 1/2 shorthand for input_shape; Embedding's own key
                 case "batch_input_shape" or "batch_shape" when className != "InputLayer":
                     var dims = Dims(value, key);
@@ -317,6 +317,9 @@ public sealed partial class KerasRuntime
         var items = inputs is PyList or PyTuple ? _py.ToList(inputs) : [inputs];
         var data = items.FirstOrDefault(i => i is PyUnknown or PyInstance { Native: ArrayShape });
         if (data is null) return null;
+        // Inside a custom layer's call the inputs are the traced tensors: anything else there would shape the model.
+        if (_traceDepth > 0)
+            throw new UnderivableModelStop($"layer '{state.Name}' at line {_py.CurrentPosition.Line} is called on {_py.Repr(data)} inside a call() being traced; the model cannot be derived");
         if (items.Any(IsModelPart))
             throw new UnderivableModelStop($"layer '{state.Name}' at line {_py.CurrentPosition.Line} is called on Keras tensors together with {_py.Repr(data)}, which is not a tensor");
         var model = state.Kind == KerasKind.Sequential ? SequentialModel(self) : state.Core as Model;
