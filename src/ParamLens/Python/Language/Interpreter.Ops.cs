@@ -348,7 +348,9 @@ public sealed partial class Interpreter
     public void SetAttr(object? target, string name, object? value)
     {
         if (Forbidden.Contains(name) || name == "__class__") throw Raise("AttributeError", $"setting '{name}' is not allowed");
-        if (value is PyUnknown unknown && BuildsModel?.Invoke(target, Args.None) == true)
+        var configuresModel = target is PyInstance && BuildsModel?.Invoke(target, Args.None) == true;
+        if (configuresModel) _modelChanges++;
+        if (value is PyUnknown unknown && configuresModel)
             throw new UnderivableModelStop($"{Describe(target)}.{name} at line {CurrentPosition.Line} is set to {unknown.Expression}, a value ParamLens does not compute ({unknown.Origin}); the model cannot be derived");
         switch (target)
         {

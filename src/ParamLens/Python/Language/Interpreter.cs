@@ -786,6 +786,7 @@ public sealed partial class Interpreter
         var buildsModel = function is not PyInstance && BuildsModel?.Invoke(function, args) == true;
         if (CallWithUnknown(function, args, buildsModel, out var unknownResult)) return unknownResult;
         if (!buildsModel) return CallCore(function, args);
+        _modelChanges++;
         try { return CallCore(function, args); }
         catch (PyException e)
         {

@@ -129,21 +129,29 @@ public sealed partial class Interpreter
         ? new PyBuiltin("summary", (_, _) => { UnknownSummary?.Invoke(u); return null; }) { AcceptsUnknown = true }
         : u.Derive($"{u.Expression}.{name}");
 
-    /// <summary>Runs a statement at the top level of a module. When skipping is on and it fails in a way that does not
-    /// touch a model, it is skipped with a note and the names it binds become unknown.</summary>
+    /// <summary>Calls into model building so far (and Keras objects configured): a failing statement during which
+    /// this grew may have changed a model halfway.</summary>
+    private long _modelChanges;
+
+    /// <summary>Runs a statement at the top level of a module. When skipping is on and it fails, it is skipped with a
+    /// note and the names it binds become unknown; when the failure may have left a model half changed (it happened
+    /// while building one, or the statement uses a model, layer or tensor), the models made so far are not printed
+    /// from then on.</summary>
     private Flow ExecTopLevel(Stmt stmt, Scope scope)
     {
+        var changesBefore = _modelChanges;
         try
         {
             return Exec(stmt, scope);
         }
-        catch (PyException e) when (!TouchesModel(stmt, scope))
+        catch (PyException e)
         {
-            Skip(stmt, scope, $"{e.Value.Class.Name}: {ExceptionMessage(e.Value)}", e.FromModel);
+            Skip(stmt, scope, $"{e.Value.Class.Name}: {ExceptionMessage(e.Value)}", e.FromModel || _modelChanges != changesBefore || TouchesModel(stmt, scope));
         }
-        catch (InterpreterStop e) when (e is UnknownValueStop or UnderivableModelStop && !TouchesModel(stmt, scope))
+        catch (InterpreterStop e) when (e is UnknownValueStop or UnderivableModelStop)
         {
-            Skip(stmt, scope, e is UnderivableModelStop ? $"NotDerivableError: {e.Message}" : e.Message, e is UnderivableModelStop);
+            Skip(stmt, scope, e is UnderivableModelStop ? $"NotDerivableError: {e.Message}" : e.Message,
+                e is UnderivableModelStop || _modelChanges != changesBefore || TouchesModel(stmt, scope));
         }
         return Flow.Normal;
     }
@@ -166,7 +174,7 @@ public sealed partial class Interpreter
     }
 
     /// <summary>Whether a statement mentions a Keras model, layer or tensor held by a variable: its failure may have
-    /// left that model half changed, so it cannot be skipped.</summary>
+    /// left that model half changed (or not changed as the code meant).</summary>
     private bool TouchesModel(Stmt stmt, Scope scope) =>
         BuildsModel is not null && Syntax.NamesMentioned(stmt).Any(name =>
             scope.Module.Dict.TryGetValue(name, out var value) && HoldsModelPart(value));

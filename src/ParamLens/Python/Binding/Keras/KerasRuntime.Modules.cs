@@ -96,7 +96,7 @@ public sealed partial class KerasRuntime
         foreach (var cls in optimizers.Dict.Values.OfType<PyClass>().ToList())
             optimizers.Dict[cls.Name] = new PyClass(cls.Name, [(PyClass)_py.Builtins.Dict["object"]!], "keras.optimizers")
             {
-                Construct = (_, c, a) => new PyInstance(c) { Native = new OptimizerObject(cls.Name, a) },
+                Construct = (_, c, a) => new PyInstance(c) { Native = NewOptimizer(cls.Name, a) },
             };
         optimizers.Dict["schedules"] = Placeholders("keras.optimizers.schedules", ["ExponentialDecay", "PiecewiseConstantDecay", "PolynomialDecay", "CosineDecay", "CosineDecayRestarts", "InverseTimeDecay", "LearningRateSchedule"]);
         optimizers.Dict["legacy"] = optimizers;

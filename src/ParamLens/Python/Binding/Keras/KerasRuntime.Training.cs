@@ -42,6 +42,40 @@ public sealed partial class KerasRuntime
         return _py.NewUnknown($"model.{method}(...)", "training is not run here");
     }
 
+    /// <summary>Keyword arguments every Keras 3 optimizer takes (keras/src/optimizers/base_optimizer.py; <c>decay</c> is
+    /// dropped with a warning).</summary>
+    private static readonly string[] BaseOptimizerArguments =
+    [
+        "learning_rate", "weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "use_ema", "ema_momentum",
+        "ema_overwrite_frequency", "loss_scale_factor", "gradient_accumulation_steps", "name", "decay",
+    ];
+
+    /// <summary>The arguments of each modelled Keras 3 optimizer's own <c>__init__</c>.</summary>
+    private static readonly Dictionary<string, string[]> OptimizerArguments = new()
+    {
+        ["Adam"] = ["beta_1", "beta_2", "epsilon", "amsgrad"],
+        ["AdamW"] = ["beta_1", "beta_2", "epsilon", "amsgrad"],
+        ["SGD"] = ["momentum", "nesterov"],
+        ["RMSprop"] = ["rho", "momentum", "epsilon", "centered"],
+        ["Adagrad"] = ["initial_accumulator_value", "epsilon"],
+        ["Adamax"] = ["beta_1", "beta_2", "epsilon"],
+        ["Adadelta"] = ["rho", "epsilon"],
+    };
+
+    /// <summary>An optimizer object. Keras 3 refuses keyword arguments it does not know ("Argument(s) not
+    /// recognized"), such as Keras 2's <c>lr</c>.</summary>
+    private OptimizerObject NewOptimizer(string className, Args args)
+    {
+        if (Version.IsKeras3 && OptimizerArguments.TryGetValue(className, out var own))
+        {
+            var unknown = new PyDict();
+            foreach (var (key, value) in args.Keywords)
+                if (!own.Contains(key) && !BaseOptimizerArguments.Contains(key)) unknown.Items[key] = value;
+            if (unknown.Count > 0) throw _py.ValueError($"Argument(s) not recognized: {_py.Repr(unknown)}");
+        }
+        return new OptimizerObject(className, args);
+    }
+
     /// <summary>The optimizer's variables after <c>build(model.trainable_variables)</c> (keras/src/optimizers): the
     /// <c>iteration</c> counter, the <c>learning_rate</c> variable unless a schedule or function gives the rate, and
     /// per trainable variable one slot of its shape and dtype for each slot name the class adds.</summary>
