@@ -377,4 +377,17 @@ public class RealProgramTests
         Assert.True(traced.Incomplete);
         Assert.Contains(traced.Notes, n => n.Contains("NotDerivableError") && n.Contains("inside a call() being traced"));
     }
+    [Fact]
+    public void Layers_Keep_Their_Plain_Config_Values_As_Attributes()
+    {
+        var printed = Py.Output("""
+            import keras
+            model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8), keras.layers.Dropout(0.25), keras.layers.Dense(2, use_bias=False)])
+            print([(layer.units, layer.use_bias) if isinstance(layer, keras.layers.Dense) else layer.rate for layer in model.layers])
+            copy = keras.Sequential([keras.Input((4,))] + [keras.layers.Dropout(l.rate) if isinstance(l, keras.layers.Dropout) else keras.layers.Dense(l.units) for l in model.layers])
+            print(copy.count_params())
+            """);
+        // The copy: Dense(4 -> 8) 40, Dropout, Dense(8 -> 2) with its default bias 18.
+        Assert.Equal("[(8, True), 0.25, (2, False)]\n58\n", printed);
+    }
 }

@@ -54,11 +54,7 @@ public sealed partial class KerasRuntime
         d["compute_output_shape"] = Method("Layer.compute_output_shape", (p, a) => throw _py.Raise("NotImplementedError", "compute_output_shape is not supported"));
         d["get_weights"] = UnknownsAccepted("Layer.get_weights", (_, _) => _py.NewUnknown("layer.get_weights()", "weight values do not exist here"));
         d["set_weights"] = UnknownsAccepted("Layer.set_weights", (_, _) => null);
-        // Keras attributes that hold training state or values, not modelled here: reading one the code did not assign
-        // gives an unknown value.
-        d["__getattr__"] = new PyBuiltin("Layer.__getattr__", (_, a) => a.Positional[1] is string name && UnmodelledAttributes.Contains(name)
-            ? _py.NewUnknown($"{State(a.Positional[0]).Name}.{name}", "this attribute of a Keras object is not modelled here")
-            : throw _py.AttributeError(a.Positional[0], a.Positional[1] as string ?? "?"), isMethod: true);
+        d["__getattr__"] = new PyBuiltin("Layer.__getattr__", (_, a) => LayerAttribute((PyInstance)a.Positional[0]!, a.Positional[1] as string ?? "?"), isMethod: true);
         d["get_layer"] = Method("Model.get_layer", GetLayer);
     }
 
@@ -141,6 +137,27 @@ public sealed partial class KerasRuntime
             return layers.FirstOrDefault(l => State(l).Name == name) ?? throw _py.ValueError($"No such layer: {name}. Existing layers are: {string.Join(", ", layers.Select(l => State(l).Name))}.");
         if (args.Get(1, "index") is { } index) return _py.GetItem(new PyList(layers), index);
         throw _py.ValueError("Provide either a layer name or layer index at `get_layer`.");
+    }
+
+    /// <summary>Config keys a built-in layer keeps as attributes exactly as given (Keras normalizes others, such as
+    /// <c>kernel_size</c> to a tuple or <c>activation</c> to a function).</summary>
+    private static readonly HashSet<string> PlainConfigAttributes =
+    [
+        "units", "rate", "filters", "input_dim", "output_dim", "momentum", "epsilon", "use_bias", "return_sequences", "return_state",
+        "go_backwards", "stateful", "dropout", "recurrent_dropout", "mask_zero", "n", "num_heads", "key_dim",
+    ];
+
+    /// <summary>An attribute the code did not assign: a built-in layer's plain config values (<c>dropout.rate</c>,
+    /// <c>dense.units</c>); attributes that hold training state or values are unknown here; anything else does not
+    /// exist.</summary>
+    private object? LayerAttribute(PyInstance self, string name)
+    {
+        var state = State(self);
+        if (state.Kind == KerasKind.Layer && PlainConfigAttributes.Contains(name) && state.Core?.Config?.Raw(name) is JsonValue value)
+            return FromJson(value);
+        return UnmodelledAttributes.Contains(name)
+            ? _py.NewUnknown($"{state.Name}.{name}", "this attribute of a Keras object is not modelled here")
+            : throw _py.AttributeError(self, name);
     }
 
     private static readonly HashSet<string> UnmodelledAttributes =
