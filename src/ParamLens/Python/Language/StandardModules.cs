@@ -33,6 +33,9 @@ public static partial class StandardModules
 
     private static PyModule New(string name) => new(name, $"<{name}>");
 
+    /// <summary>A standard module modelled in part: a name it lacks is an unknown value, not an error.</summary>
+    private static PyModule Partial(string name) => new(name, $"<{name}>") { UnknownReason = $"this part of '{name}' is not modelled here" };
+
     private static void Add(PyModule m, Interpreter i, string name, Func<Interpreter, Args, object?> body) => m.Dict[name] = i.Fn($"{m.Name}.{name}", body);
 
     /// <summary>typing and __future__: every name exists and means nothing at run time.</summary>
@@ -50,7 +53,7 @@ public static partial class StandardModules
 
     private static PyModule MathModule(Interpreter i)
     {
-        var m = New("math");
+        var m = Partial("math");
         m.Dict["pi"] = Math.PI;
         m.Dict["e"] = Math.E;
         m.Dict["inf"] = double.PositiveInfinity;
@@ -102,7 +105,7 @@ public static partial class StandardModules
 
     private static PyModule Functools(Interpreter i)
     {
-        var m = New("functools");
+        var m = Partial("functools");
         Add(m, i, "partial", (_, a) =>
         {
             var f = a.Positional[0];
@@ -133,7 +136,7 @@ public static partial class StandardModules
 
     private static PyModule Itertools(Interpreter i)
     {
-        var m = New("itertools");
+        var m = Partial("itertools");
         Add(m, i, "chain", (ii, a) => new PyIterator(a.Positional.SelectMany(ii.Iterate).ToList().GetEnumerator()));
         Add(m, i, "product", (ii, a) =>
         {
@@ -156,14 +159,14 @@ public static partial class StandardModules
 
     private static PyModule Collections(Interpreter i)
     {
-        var m = New("collections");
+        var m = Partial("collections");
         m.Dict["OrderedDict"] = i.Builtins.Dict["dict"];
         return m;
     }
 
     private static PyModule Warnings(Interpreter i)
     {
-        var m = New("warnings");
+        var m = Partial("warnings");
         Add(m, i, "warn", (ii, a) => null);
         Add(m, i, "filterwarnings", (ii, a) => null);
         Add(m, i, "simplefilter", (ii, a) => null);
@@ -176,7 +179,7 @@ public static partial class StandardModules
 
     private static PyModule Sys(Interpreter i)
     {
-        var m = New("sys");
+        var m = Partial("sys");
         m.Dict["path"] = new PyList();
         m.Dict["argv"] = new PyList(["script.py"]);
         m.Dict["version"] = "3.11.0 (ParamLens interpreter)";
@@ -192,7 +195,7 @@ public static partial class StandardModules
 
     private static PyModule Os(Interpreter i)
     {
-        var m = New("os");
+        var m = Partial("os");
         m.Dict["path"] = OsPath(i);
         m.Dict["environ"] = new PyDict();
         m.Dict["sep"] = "/";
@@ -209,7 +212,7 @@ public static partial class StandardModules
 
     private static PyModule OsPath(Interpreter i)
     {
-        var m = New("os.path");
+        var m = Partial("os.path");
         static string S(object? v) => v as string ?? throw new InvalidCastException();
         Add(m, i, "join", (ii, a) =>
         {
