@@ -390,4 +390,24 @@ public class RealProgramTests
         // The copy: Dense(4 -> 8) 40, Dropout, Dense(8 -> 2) with its default bias 18.
         Assert.Equal("[(8, True), 0.25, (2, False)]\n58\n", printed);
     }
+    [Theory]
+    [InlineData(null)]
+    [InlineData("2.15")]
+    public void Each_Summary_Shows_The_Sequential_As_It_Is_Then(string? version)
+    {
+        var run = Lenient("""
+            import keras
+            m = keras.Sequential([keras.layers.Dense(2, input_shape=(3,))])
+            m.summary()
+            m.add(keras.layers.Dense(1))
+            m.summary()
+            m.pop()
+            m.summary()
+            """, version is null ? null : KerasVersion.Parse(version));
+        Assert.Null(run.StoppedBy);
+        // Dense(3 -> 2) has 3·2 + 2 = 8 weights; Dense(2 -> 1) adds 2 + 1 = 3.
+        Assert.Equal([8L, 11L, 8L], run.Summaries.Select(s => ParamLens.Accounting.ModelAccount.Of(s.Model).TotalParams ?? -1));
+        Assert.Equal(["dense"], run.Summaries[2].Model.Layers.Select(l => l.Name));
+        Assert.Single(run.TopLevelModels);
+    }
 }

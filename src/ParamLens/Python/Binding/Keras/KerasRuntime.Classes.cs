@@ -196,8 +196,7 @@ public sealed partial class KerasRuntime
         SequentialClass.Dict["pop"] = Method("Sequential.pop", (p, _) =>
         {
             var state = State(p);
-            if (state.Core is { IsBuilt: true }) throw Error("pop() after the model was built is not supported");
-            state.Core = null;
+            ForgetBuiltSequential(state);
             var last = state.SequentialLayers[^1];
             state.SequentialLayers.RemoveAt(state.SequentialLayers.Count - 1);
             return last;

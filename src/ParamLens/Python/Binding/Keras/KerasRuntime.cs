@@ -509,9 +509,7 @@ public sealed partial class KerasRuntime
     private void AddToSequential(PyInstance self, object? layer)
     {
         var state = State(self);
-        if (state.Core is { IsBuilt: true })
-            throw Error($"adding a layer to Sequential model '{state.Name}' after it was built is not supported");
-        state.Core = null;
+        ForgetBuiltSequential(state);
         switch (layer)
         {
             case PyInstance { Native: KerasTensor t } when state.SequentialLayers.Count == 0 && t.Node.IsInput:
@@ -524,6 +522,18 @@ public sealed partial class KerasRuntime
             default:
                 throw _py.TypeError($"Sequential.add expects a layer, got {_py.TypeName(layer)}");
         }
+    }
+
+    /// <summary>A built Sequential changed by <c>add</c> or <c>pop</c> is built again on the same input, as Keras does
+    /// (each summary shows the model as it is then); summaries taken before keep the model as it was.</summary>
+    private void ForgetBuiltSequential(KerasObject state)
+    {
+        if (state.Core is Model { IsBuilt: true } built)
+        {
+            state.RebuildInput = built.Inputs[0];
+            Models.RemoveAll(m => m.Model == built);
+        }
+        state.Core = null;
     }
 
     /// <summary>The graph of a Sequential model: built when its input shape is known (an Input or input_shape on the first
@@ -547,6 +557,11 @@ public sealed partial class KerasRuntime
             var input = (Model)Session.Sequential(items.Skip(1).Select(l => CoreOf(l)).ToList(), state.Name);
             model = input;
             model.BuildSequential(first.Core.InboundNodes[0].Outputs[0]);
+        }
+        else if (state.RebuildInput is { } input)
+        {
+            model = Session.Sequential(items.Select(CoreOf).ToList(), state.Name);
+            model.BuildSequential(input);
         }
         else if (first?.InputShape is { } shape)
             model = Session.Sequential(items.Select(CoreOf).ToList(), state.Name, shape);
