@@ -410,4 +410,20 @@ public class RealProgramTests
         Assert.Equal(["dense"], run.Summaries[2].Model.Layers.Select(l => l.Name));
         Assert.Single(run.TopLevelModels);
     }
+    [Theory]
+    [InlineData("2.2.4", false, true)]  // trainable changed after compile: Keras prints the compile-time snapshot (G13)
+    [InlineData("2.2.4", true, false)]  // compiled after the change: snapshot and live weights agree
+    [InlineData("2.0.8", false, false)] // before 2.0.9 the summary counted the live weights
+    public void Standalone_Keras_Compile_Snapshot(string version, bool compileAfterFreezing, bool unprinted)
+    {
+        var compile = "model.compile(optimizer='sgd', loss='mse')\n";
+        var code = "from keras.models import Sequential\nfrom keras.layers import Dense\n"
+            + "model = Sequential([Dense(4, input_shape=(3,)), Dense(1)])\n"
+            + (compileAfterFreezing ? "" : compile) + "model.layers[0].trainable = False\n" + (compileAfterFreezing ? compile : "")
+            + "model.summary()\n";
+        var run = Lenient(code, KerasVersion.Parse(version));
+        Assert.Equal(unprinted, run.Incomplete);
+        // Dense(3 -> 4) 16 frozen, Dense(4 -> 1) 5 trainable.
+        if (!unprinted) Py.AssertCounts(Assert.Single(run.Summaries).Model, 21, 5);
+    }
 }

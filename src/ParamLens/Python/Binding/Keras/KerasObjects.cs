@@ -45,6 +45,8 @@ public sealed class KerasObject(KerasKind kind, string? name)
     public bool BuiltFromUnknownData { get; set; }
     /// <summary>Sequential: the input a build before <c>add</c> or <c>pop</c> used, for building it again.</summary>
     public Graph.KerasTensor? RebuildInput { get; set; }
+    /// <summary>The weights trainable when <c>compile</c> ran (standalone Keras prints their count).</summary>
+    public HashSet<Weight>? CompiledTrainable { get; set; }
     /// <summary>The line of a skipped statement that failed while a model was being built or changed, made after
     /// this object: it may have changed it halfway.</summary>
     public string? ChangedBySkippedFailure { get; set; }

@@ -20,6 +20,7 @@ public sealed partial class KerasRuntime
         // compile(optimizer="rmsprop", ...): a name makes a new optimizer with its defaults; an object is used as it is
         // (and stays built if training already built it).
         var optimizer = args.Get(0, "optimizer", "rmsprop");
+        if (KeepsCompileSnapshot) State(self).CompiledTrainable = TrainableWeights(self);
         State(self).Optimizer = optimizer switch
         {
             string name => new OptimizerObject(name, Args.None),
@@ -128,7 +129,32 @@ public sealed partial class KerasRuntime
         return slots;
     }
 
+    /// <summary>Standalone Keras 2.0.9–2.3 prints the trainable count of the weights that were trainable at
+    /// <c>compile()</c> (<c>_collected_trainable_weights</c>, keras/utils/layer_utils.py) beside the live
+    /// non-trainable count (layer catalog G13).</summary>
+    private bool KeepsCompileSnapshot => Version.IsStandalone && (Version.Minor > 0 || Version.Patch >= 9);
+
+    /// <summary>The weights trainable now, by identity; null when the model is not built (compile then snapshots
+    /// nothing ParamLens can compare).</summary>
+    private HashSet<Weight>? TrainableWeights(PyInstance self)
+    {
+        var state = State(self);
+        var model = state.Kind == KerasKind.Sequential ? SequentialModel(self) : state.Core as Model;
+        return model is { IsBuilt: true }
+            ? new HashSet<Weight>(ModelAccount.Of(model).Weights.Where(w => w.Trainable).Select(w => w.Weight), ReferenceEqualityComparer.Instance)
+            : null;
+    }
+
     /// <summary>Why a summary of this model cannot be printed exactly now, or null.</summary>
+    private string? UnprintableReason(PyInstance self)
+    {
+        var state = State(self);
+        if (KeepsCompileSnapshot && state.Kind != KerasKind.Layer && state.Optimizer is not null
+            && (state.CompiledTrainable is not { } snapshot || TrainableWeights(self) is not { } now || !snapshot.SetEquals(now)))
+            return $"Keras {Version.Text} prints the trainable weights of compile() time, and they changed since (or were not known then); that mix is not modelled here";
+        return UnprintableReason(state);
+    }
+
     private string? UnprintableReason(KerasObject state) =>
         state.ChangedBySkippedFailure is { } line
             ? $"{line} failed while building or changing a model and was skipped; it may have changed model '{state.Name}' halfway"

@@ -663,7 +663,7 @@ public sealed partial class KerasRuntime
 
     private object? Summary(PyInstance self, Args args)
     {
-        if (UnprintableReason(State(self)) is { } why)
+        if (UnprintableReason(self) is { } why)
         {
             UnprintedSummaries.Add($"line {_py.CurrentPosition.Line}: the summary of model '{State(self).Name}' was not printed: {why}");
             return null;
