@@ -57,7 +57,8 @@ public static class Cli
                 _ => options.Style == SummaryStyle.Keras2 ? Renderers.Keras2Summary : Renderers.Keras3Summary,
             };
             renderer.Render(ReportOf(document, source, stderr, parse.GetValue(python.ModelName)), new RenderOptions { Summary = options }, stdout);
-            return Ok;
+            // A summary the code asks for that could not be printed exactly makes the exit status 1 (a note said which).
+            return document.Program is { Incomplete: true } ? ModelError : Ok;
         }));
 
         var layer = new Option<string?>("--layer") { Description = "Explain only this layer" };

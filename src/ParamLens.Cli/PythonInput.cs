@@ -15,6 +15,7 @@ public sealed class PythonOptions
     public PythonRunOptions From(ParseResult parse, SummaryOptions summary, Limits limits, bool styleGiven = false) => new()
     {
         StyleFollowsVersion = !styleGiven,
+        SkipFailingStatements = true,
         SearchPaths = parse.GetValue(SearchPaths) ?? [],
         InputShape = parse.GetValue(InputShape) is { } shape ? ParseShape(shape) : null,
         ModelName = parse.GetValue(ModelName),

@@ -156,10 +156,10 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Errors_Exit_1_With_A_Traceback()
     {
-        var (code, _, err) = Run("summary", Write("bad.py", "import keras\nx = keras.Input((3,))\ny = keras.layers.Dense(2)(x, )\nopen('/etc/passwd')\n"));
+        var (code, _, err) = Run("summary", Write("bad.py", "import keras, os\nx = keras.Input((3,))\ny = keras.layers.Dense(2)(x, )\nos.system('ls')\n"));
         Assert.Equal(1, code);
         Assert.Contains("line 4", err);
-        Assert.Contains("SandboxError: open() is not available", err);
+        Assert.Contains("SandboxError: os.system() is not available", err);
     }
 
     [Fact]
@@ -253,5 +253,61 @@ public sealed class CliTests : IDisposable
         Assert.Contains("dense_1 (Dense)              (None, 2)                 10", output);
         Assert.Contains("Total params: 10\n", output);
         Assert.Contains("emulating Keras 2.3.1 because a cell printed \"Using TensorFlow backend.\"", error);
+    }
+
+    [Fact]
+    public void A_Summary_The_Run_Did_Not_Reach_Makes_The_Exit_Status_1()
+    {
+        // Before: the first table was printed and the exit status was 0, as if it were the program's last summary.
+        var (code, output, err) = Run("summary", Write("stops.py", """
+            import keras
+            a = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+            a.summary()
+            b = keras.Sequential([keras.Input((3,))])
+            b.add(keras.layers.NoSuchLayer(1))
+            b.summary()
+            """));
+        Assert.Equal(1, code);
+        Assert.Contains("Total params: 8 (32.00 B)", output); // the summary reached: 3·2 + 2
+        Assert.Contains("line 5", err);
+        Assert.Contains("not printed", err);
+    }
+
+    [Fact]
+    public void Training_Between_Summaries_Runs_On_To_The_Last_Summary()
+    {
+        var (code, output, err) = Run("summary", Write("trains.py", """
+            import keras
+            import matplotlib.pyplot as plt
+            (x_train, y_train), _ = keras.datasets.mnist.load_data()
+            a = keras.Sequential([keras.Input(x_train.shape[1:]), keras.layers.Flatten(), keras.layers.Dense(10)])
+            a.summary()
+            a.compile(optimizer='sgd', loss='sparse_categorical_crossentropy')
+            history = a.fit(x_train / 255.0, y_train, epochs=2)
+            plt.plot(history.history['loss'])
+            b = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+            b.summary()
+            """));
+        Assert.Equal(0, code);
+        Assert.Contains("Total params: 7,850 (30.66 KB)", output); // 28·28·10 + 10
+        Assert.Contains("Total params: 5 (20.00 B)", output);      // 4 + 1, printed last
+        Assert.Contains("paramlens: note: line 2: module 'matplotlib' is not available here", err);
+    }
+
+    [Fact]
+    public void A_Required_Training_Argument_Ends_In_A_Python_Error_Not_A_Stack_Trace()
+    {
+        var (code, _, err) = Run("summary", Write("training.py", """
+            import keras
+            class Block(keras.layers.Layer):
+                def call(self, inputs, training):
+                    return inputs
+            model = keras.Sequential([keras.Input((3,)), Block()])
+            model.summary()
+            """));
+        Assert.Equal(1, code);
+        Assert.Contains("TypeError: call() missing required argument: 'training'", err);
+        Assert.DoesNotContain("Unhandled exception", err);
+        Assert.DoesNotContain("   at ParamLens", err);
     }
 }

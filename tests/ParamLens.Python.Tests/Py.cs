@@ -6,12 +6,14 @@ namespace ParamLens.Python.Tests;
 /// <summary>Runs Python snippets in the interpreter for tests.</summary>
 internal static class Py
 {
-    public static PythonRun Run(string code, KerasVersion? version = null, Limits? limits = null, string? folder = null, long?[]? inputShape = null) =>
+    public static PythonRun Run(string code, KerasVersion? version = null, Limits? limits = null, string? folder = null, long?[]? inputShape = null,
+        bool skipFailures = false) =>
         PythonModelSource.Run(code.Replace("\r\n", "\n"), "test.py", folder, new PythonRunOptions
         {
             Version = version,
             Limits = limits ?? new Limits(),
             InputShape = inputShape,
+            SkipFailingStatements = skipFailures,
         });
 
     /// <summary>What the code printed; fails the test when it stopped with an error.</summary>

@@ -26,8 +26,8 @@ public static class ModelSource
         public string? WeightsPath { get; init; }
         public ReaderLimits Limits { get; init; } = ReaderLimits.Default;
         /// <summary>How Python source and notebooks are run (the Keras version comes from <see cref="VersionOverride"/>
-        /// when that is set).</summary>
-        public PythonRunOptions Program { get; init; } = new();
+        /// when that is set); by default past failing statements that touch no model, as real programs need.</summary>
+        public PythonRunOptions Program { get; init; } = new() { SkipFailingStatements = true };
     }
 
     /// <summary>The readers, in the order they are asked: binary signatures first, then a config printed by Python (which

@@ -28,6 +28,9 @@ public sealed record PythonRunOptions
     public string? ModelName { get; init; }
     /// <summary>The arguments for the <see cref="ModelName"/> function, written as Python (<c>"(32, 32, 3), num_classes=10"</c>).</summary>
     public string? CallArguments { get; init; }
+    /// <summary>Run past failures at the top level of a module that touch no model: skip the statement (a note says
+    /// so) and make the names it would have bound unknown values.</summary>
+    public bool SkipFailingStatements { get; init; }
 }
 
 /// <summary>What running a Python file produced.</summary>
@@ -44,6 +47,11 @@ public sealed class PythonRun
     public required string Printed { get; init; }
     /// <summary>The error that stopped the code before its end, if any.</summary>
     public PythonError? StoppedBy { get; init; }
+    /// <summary>Statements skipped, modules not available, summaries not printed: one line each, in order.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+    /// <summary>Some <c>summary()</c> the code asks for was not printed as Keras prints it: its model is not known (or
+    /// not derivable), or the run stopped before reaching it.</summary>
+    public bool Incomplete { get; init; }
 
     /// <summary>The models to report: those whose summary the code printed (each once), else every top-level model.</summary>
     public IReadOnlyList<Model> Reported =>
@@ -86,7 +94,11 @@ public static class PythonModelSource
     private static PythonRun RunHere(string source, string file, string? scriptDir, PythonRunOptions options, (string Function, string Arguments)? call)
     {
         var printed = new StringWriter();
-        var interpreter = new Interpreter(options.Limits, printed, options.SearchPaths) { ScriptDir = scriptDir };
+        var interpreter = new Interpreter(options.Limits, printed, options.SearchPaths)
+        {
+            ScriptDir = scriptDir,
+            SkipFailingStatements = options.SkipFailingStatements,
+        };
         StandardModules.Register(interpreter);
         var version = options.Version ?? KerasVersion.Keras3;
         var summary = options.Summary is { } given && !options.StyleFollowsVersion
@@ -107,15 +119,18 @@ public static class PythonModelSource
         var globals = main?.Dict ?? [];
         Model? callResult = null;
         if (call is var (function, arguments) && stopped is null)
+        {
+            interpreter.SkipFailingStatements = false; // the call is what was asked for: its failure is the answer
             callResult = CallFunction(interpreter, keras, globals, function, arguments);
-        try { keras.BuildPendingSequentials(globals.Values); }
+        }
+        try { interpreter.RunOutsideCode(() => keras.BuildPendingSequentials(globals.Values)); }
         catch (ModelException) when (stopped is not null) { } // the run already stopped with an error: that one is reported
         if (options.InputShape is { } shape && stopped is null)
         {
             foreach (var unbuilt in keras.UnbuiltModels(globals.Values).ToList())
             {
-                try { keras.Build(unbuilt, [null, .. shape]); }
-                catch (PyException e) { throw new ModelException($"{file}: --input-shape: {Interpreter.ExceptionMessage(e.Value)}"); }
+                try { interpreter.RunOutsideCode(() => keras.Build(unbuilt, [null, .. shape])); }
+                catch (PythonError e) { throw new ModelException($"{file}: --input-shape: {e.Detail}"); }
             }
         }
         var models = keras.Models.Select(m => m.Model).ToList();
@@ -123,8 +138,12 @@ public static class PythonModelSource
         var variables = new Dictionary<string, Model>();
         foreach (var (name, value) in globals)
             if (value is PyInstance { Native: KerasObject { Core: Model { IsBuilt: true } m } }) variables[name] = m;
+        var notes = interpreter.Notes.Concat(keras.UnprintedSummaries.Select(s => $"note: {s}")).ToList();
         return new PythonRun
         {
+            Notes = notes,
+            Incomplete = keras.UnprintedSummaries.Count > 0 || (stopped is not null && SummaryNotReached(source, file, stopped))
+                         || (keras.Summaries.Count == 0 && interpreter.ModelFailuresSkipped > 0),
             Models = models,
             TopLevelModels = models.Where(m => !nested.Contains(m)).ToList(),
             Summaries = keras.Summaries,
@@ -133,6 +152,15 @@ public static class PythonModelSource
             StoppedBy = stopped,
             CallResult = callResult,
         };
+    }
+
+    /// <summary>Whether the code that stopped has a <c>summary()</c> call it did not reach: one on or after the line the
+    /// main module stopped at, or one inside a function or class (when it would have run is not known).</summary>
+    private static bool SummaryNotReached(string source, string file, PythonError stopped)
+    {
+        var stopLine = stopped.Trace.FirstOrDefault(p => p.File == file).Line;
+        var lines = Syntax.SummaryCallLines(Parser.ParseModule(source, file), out var inFunctions);
+        return inFunctions || lines.Any(line => line >= stopLine);
     }
 
     /// <summary>Calls a function of the script in the sandbox and returns the model it built.</summary>

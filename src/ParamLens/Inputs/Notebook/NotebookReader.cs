@@ -51,7 +51,7 @@ internal sealed class NotebookReader : IModelReader
             var document = PythonSourceReader.Document(program.ToString(), input.Name, input.Folder, options, Format, notes);
             return document with { Notes = [.. document.Notes.Select(n => map.Describe(n, input.Name))] };
         }
-        catch (PythonError e)
+        catch (ModelException e)
         {
             throw new ModelException(map.Describe(e.Message, input.Name));
         }
@@ -94,14 +94,16 @@ internal sealed class NotebookReader : IModelReader
 
         public void Add(int firstLine, int cell) => _starts.Add((firstLine, cell));
 
-        /// <summary>The message with each <c>FILE", line N</c> or <c>FILE, line N</c> of the notebook's own code read as
-        /// cell and line.</summary>
+        /// <summary>The message with each <c>FILE", line N</c>, <c>FILE, line N</c> or note's <c>line N:</c> of the notebook's own
+        /// code read as cell and line.</summary>
         public string Describe(string message, string file) =>
-            Regex.Replace(message, Regex.Escape(file) + "(\"?), line (\\d+)", m =>
+            Regex.Replace(message, "(?:" + Regex.Escape(file) + "(\"?), |(?<=^|\n)\\s*)line (\\d+)\\b", m =>
             {
                 if (!int.TryParse(m.Groups[2].Value, out var line)) return m.Value;
                 var start = _starts.LastOrDefault(s => s.FirstLine <= line);
-                return start == default ? m.Value : $"{file}{m.Groups[1].Value}, cell {start.Cell}, line {line - start.FirstLine + 1}";
+                if (start == default) return m.Value;
+                var prefix = m.Value[..m.Value.IndexOf("line ", StringComparison.Ordinal)];
+                return $"{prefix}cell {start.Cell}, line {line - start.FirstLine + 1}";
             });
     }
 }

@@ -45,14 +45,16 @@ internal sealed class PythonSourceReader : IModelReader
         var name = program.ModelName;
         var call = name is not null && (program.CallArguments is not null || DefinesFunction(source, name)) ? (name, program.CallArguments ?? "") : ((string, string)?)null;
         var run = PythonModelSource.Run(source, file, folder, program, call);
+        notes.AddRange(run.Notes.Select(n => n.StartsWith("note: ", StringComparison.Ordinal) ? n["note: ".Length..] : n));
         if (run.StoppedBy is { } stop)
         {
             if (run.Models.Count == 0) throw stop;
             notes.Add($"{file} stopped before its end:\n{stop.Message}");
-            notes.Add("using the model(s) built before that point");
+            notes.Add(run.Incomplete ? "the summaries it asks for after that point were not printed" : "using the model(s) built before that point");
         }
         IReadOnlyList<Model> models = name is not null ? [run.Pick(name)] : run.Reported;
-        if (models.Count == 0) throw new ModelException("the code built no Keras model");
+        if (models.Count == 0)
+            throw new ModelException("the code built no Keras model" + (notes.Count == 0 ? "" : ", after these notes:\n  " + string.Join("\n  ", notes)));
         return new ModelDocument { Format = format, Models = models, Program = run, Notes = notes };
     }
 

@@ -14,7 +14,7 @@ public static class Numpy
 
     public static PyModule Module(Interpreter i)
     {
-        var m = new PyModule("numpy", "<numpy>");
+        var m = new PyModule("numpy", "<numpy>") { UnknownReason = "this numpy function is not modelled here" };
         var ndarray = new PyClass("ndarray", [(PyClass)i.Builtins.Dict["object"]!], "numpy");
         m.Dict["ndarray"] = ndarray;
         PyInstance Array(IEnumerable<long> dims, string dtype)
@@ -60,7 +60,9 @@ public static class Numpy
             return a.Positional[1] switch
             {
                 PySlice slice => Array([ii.SliceIndices(slice, (int)Math.Min(self.Dims[0], int.MaxValue)).Count, .. self.Dims[1..]], self.DType),
-                var index when IsInt(index) => self.Dims.Length == 1 ? 0.0 : Array(self.Dims[1..], self.DType),
+                var index when IsInt(index) => ToBig(index) < -self.Dims[0] || ToBig(index) >= self.Dims[0]
+                    ? throw ii.Raise("IndexError", $"index {index} is out of bounds for axis 0 with size {self.Dims[0]}")
+                    : self.Dims.Length == 1 ? ii.NewUnknown("an array element", "array values are not computed here") : Array(self.Dims[1..], self.DType),
                 _ => throw ii.Raise("NotImplementedError", "this numpy subset indexes arrays by one integer or slice only"),
             };
         }, isMethod: true);
@@ -128,7 +130,7 @@ public static class Numpy
     /// <summary>numpy.random: arrays of the requested shape; seeding does nothing.</summary>
     public static PyModule Random(Interpreter i)
     {
-        var m = new PyModule("numpy.random", "<numpy.random>");
+        var m = new PyModule("numpy.random", "<numpy.random>") { UnknownReason = "values are not computed here" };
         m.Dict["seed"] = i.Fn("numpy.random.seed", (_, _) => null);
         object MakeArray(Interpreter ii, IEnumerable<long> dims) =>
             ii.Call(((PyModule)ii.Modules["numpy"]).Dict["zeros"], new Args([new PyTuple([.. dims.Select(d => (object?)new BigInteger(d))])], []))!;

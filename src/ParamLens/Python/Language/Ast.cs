@@ -38,6 +38,9 @@ public sealed record ComprehensionExpr(ComprehensionKind Kind, Expr Element, Exp
 public sealed record FormattedString(IReadOnlyList<Expr> Parts) : Expr;
 public sealed record FormattedValue(Expr Value, char? Conversion, Expr? Spec) : Expr;
 public sealed record NamedExpr(string Target, Expr Value) : Expr;
+/// <summary><c>yield x</c> or <c>yield from x</c>: parsed so that a generator function can be defined; calling one gives
+/// an unknown value (its body is not run).</summary>
+public sealed record YieldExpr(Expr? Value) : Expr;
 
 public enum ParameterKind { Positional, VarPositional, KeywordOnly, VarKeyword }
 public sealed record Parameter(string Name, ParameterKind Kind, Expr? Default);
@@ -56,7 +59,11 @@ public sealed record BreakStmt : Stmt;
 public sealed record ContinueStmt : Stmt;
 public sealed record PassStmt : Stmt;
 public sealed record ReturnStmt(Expr? Value) : Stmt;
-public sealed record FunctionDef(string Name, IReadOnlyList<Parameter> Parameters, IReadOnlyList<Stmt> Body, IReadOnlyList<Expr> Decorators) : Stmt;
+public sealed record FunctionDef(string Name, IReadOnlyList<Parameter> Parameters, IReadOnlyList<Stmt> Body, IReadOnlyList<Expr> Decorators) : Stmt
+{
+    /// <summary>The body contains <c>yield</c> (outside nested functions).</summary>
+    public bool IsGenerator { get; init; }
+}
 public sealed record ClassDef(string Name, IReadOnlyList<Expr> Bases, IReadOnlyList<Stmt> Body, IReadOnlyList<Expr> Decorators) : Stmt;
 public sealed record ImportName(string Module, string? AsName);
 public sealed record ImportStmt(IReadOnlyList<ImportName> Names) : Stmt;

@@ -132,13 +132,15 @@ public sealed partial class Interpreter
         Builtins.Dict["Ellipsis"] = Ellipsis.Instance;
         Builtins.Dict["__name__"] = "builtins";
 
-        Def("print", (i, a) =>
+        Builtins.Dict["print"] = new PyBuiltin("print", (i, a) =>
         {
+            // What an unknown value or an array (whose values are not computed) would print is unknown: nothing is printed.
+            if (a.Positional.Any(v => v is PyUnknown or PyInstance { Native: ArrayShape })) return null;
             var sep = a.HasKw("sep") && a.Kw("sep") is string s ? s : " ";
             var end = a.HasKw("end") && a.Kw("end") is string e ? e : "\n";
             i.Print(string.Join(sep, a.Positional.Select(i.Str)) + end);
             return null;
-        });
+        }) { AcceptsUnknown = true };
         Def("len", (i, a) => new BigInteger(i.Length(a.Positional[0])));
         Def("abs", (i, a) => a.Positional[0] switch
         {
@@ -168,7 +170,7 @@ public sealed partial class Interpreter
             try { return i.GetAttr(a.Positional[0], name); }
             catch (PyException e) when (e.Value.Class.Name == "AttributeError") { return a.Positional[2]; }
         });
-        Def("setattr", (i, a) => { i.SetAttr(a.Positional[0], (string)a.Positional[1]!, a.Positional[2]); return null; });
+        Builtins.Dict["setattr"] = new PyBuiltin("setattr", (i, a) => { i.SetAttr(a.Positional[0], (string)a.Positional[1]!, a.Positional[2]); return null; }) { AcceptsUnknown = true };
         Def("hasattr", (i, a) => i.HasAttr(a.Positional[0], a.Positional[1] as string ?? throw i.TypeError("attribute name must be string")));
         Def("delattr", (i, a) => a.Positional[0] is PyInstance p && p.Dict.Remove((string)a.Positional[1]!) ? null : throw i.Raise("AttributeError", (string)a.Positional[1]!));
         Def("repr", (i, a) => i.Repr(a.Positional[0]));
@@ -237,18 +239,18 @@ public sealed partial class Interpreter
         Def("exit", (i, a) => throw new PyException(i.NewException((PyClass)i.Builtins.Dict["SystemExit"]!, [.. a.Positional])));
         Builtins.Dict["quit"] = Builtins.Dict["exit"];
 
-        const string noFiles = "interpreted code cannot read or write files";
+        const string noFiles = "files are not read or written here";
         const string noCode = "interpreted code cannot run code built from strings";
-        Refuse("open", noFiles);
+        // A file is never opened: what it holds is unknown, and writing to it does nothing.
+        Builtins.Dict["open"] = new PyBuiltin("open", (i, _) => i.NewUnknown("open(...)", noFiles)) { AcceptsUnknown = true };
         Refuse("input", "interpreted code cannot read the terminal");
         Refuse("eval", noCode);
         Refuse("exec", noCode);
         Refuse("compile", noCode);
         Refuse("__import__", "use an import statement");
-        Refuse("globals", "the interpreter has no introspection");
-        Refuse("locals", "the interpreter has no introspection");
-        Refuse("vars", "the interpreter has no introspection");
-        Refuse("dir", "the interpreter has no introspection");
+        // No introspection: what these would list is an unknown value.
+        foreach (var name in new[] { "globals", "locals", "vars", "dir" })
+            Builtins.Dict[name] = new PyBuiltin(name, (i, _) => i.NewUnknown($"{name}()", "the interpreter has no introspection")) { AcceptsUnknown = true };
         Refuse("breakpoint", "there is no debugger");
         Refuse("memoryview", "there is no raw memory access");
         Refuse("bytearray", "bytes are not supported");

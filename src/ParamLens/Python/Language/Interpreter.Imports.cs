@@ -55,9 +55,26 @@ public sealed partial class Interpreter
             if (File.Exists(file)) return LoadSource(fullName, file, null);
         }
         var top = fullName.Split('.')[0];
-        var known = string.Join(", ", BuiltinModules.Keys.Where(k => !k.Contains('.')).Order());
-        throw new PyException(NewException((PyClass)Builtins.Dict["ModuleNotFoundError"]!,
-            [$"No module named '{fullName}': the interpreter provides only {known}; other modules must be .py files in the script's folder or in a --path folder" + (top == fullName ? "" : "")]));
+        if (Refused.Contains(top))
+        {
+            var known = string.Join(", ", BuiltinModules.Keys.Where(k => !k.Contains('.')).Order());
+            throw new PyException(NewException((PyClass)Builtins.Dict["ModuleNotFoundError"]!,
+                [$"No module named '{fullName}': the interpreter provides only {known}; other modules must be .py files in the script's folder or in a --path folder"]));
+        }
+        return Modules[fullName] = UnknownModule(fullName, parent);
+    }
+
+    /// <summary>Modules that exist only to reach processes, sockets, native code or the import machinery: importing
+    /// them fails, as a reminder that the code cannot do that here.</summary>
+    private static readonly HashSet<string> Refused = ["subprocess", "socket", "ctypes", "importlib", "multiprocessing", "builtins", "pty", "signal"];
+
+    /// <summary>A module the interpreter does not provide (matplotlib, pandas, a module of the author's that is not
+    /// there): importing it works, and every name in it is an unknown value.</summary>
+    private PyModule UnknownModule(string fullName, PyModule? parent)
+    {
+        var reason = parent?.UnknownReason ?? $"module '{fullName}' is not available here";
+        if (parent?.UnknownReason is null) Note($"module '{fullName}' is not available here: what it gives is unknown");
+        return new PyModule(fullName, $"<{fullName}>") { UnknownReason = reason };
     }
 
     private PyModule LoadSource(string fullName, string file, string? packageDir)
@@ -82,6 +99,7 @@ public sealed partial class Interpreter
     private void ImportFrom(ImportFromStmt s, Scope scope)
     {
         var module = Import(s.Module, s.Level, scope.Module);
+        if (s.Names.Count == 0 && module.UnknownReason is not null) scope.Module.UnknownStarImports.Add(module);
         if (s.Names.Count == 0)
         {
             var names = module.Dict.TryGetValue("__all__", out var all) && all is not null
@@ -94,14 +112,17 @@ public sealed partial class Interpreter
         {
             object? value;
             if (module.Dict.TryGetValue(name.Module, out var v)) value = v;
+            else if (module.UnknownReason is not null) value = GetAttr(module, name.Module);
+            else if (module.PackageDir is not null && TryImportSubmodule(module, name.Module) is { } submodule) value = submodule;
+            else if (BuiltinModules.ContainsKey(module.Name + "." + name.Module)) value = Import(module.Name + "." + name.Module, 0, module);
             else
             {
-                try { value = Import(module.Name + "." + name.Module, 0, module); }
-                catch (PyException e) when (e.Value.Class.Name == "ModuleNotFoundError")
-                {
-                    throw Raise("ImportError", $"cannot import name '{name.Module}' from '{module.Name}'" +
-                        (module.File.StartsWith('<') ? " (not provided by the interpreter)" : ""));
-                }
+                var error = Raise("ImportError", $"cannot import name '{name.Module}' from '{module.Name}'" +
+                    (module.File.StartsWith('<') ? " (not provided by the interpreter)" : ""));
+                if (!SkipsFailures(scope)) throw error;
+                // One name that cannot be imported is unknown; the names beside it are imported.
+                Note($"{Interpreter.ExceptionMessage(error.Value)}: it is an unknown value");
+                value = NewUnknown(name.Module, $"'{name.Module}' could not be imported from '{module.Name}'");
             }
             SetName(name.AsName ?? name.Module, value, scope);
         }

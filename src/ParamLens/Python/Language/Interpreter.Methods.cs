@@ -35,7 +35,8 @@ public sealed partial class Interpreter
             PyIterator it => name == "__next__" ? _ => it.Source.MoveNext() ? it.Source.Current : throw Raise("StopIteration", "") : null,
             _ => null,
         };
-        return body is null ? null : new PyBuiltin($"{TypeName(target)}.{name}", (_, a) => body(a));
+        // Containers hold unknown values like any other; other methods given one compute an unknown result.
+        return body is null ? null : new PyBuiltin($"{TypeName(target)}.{name}", (_, a) => body(a)) { AcceptsUnknown = target is PyList or PyDict or PySet };
     }
 
     private int IndexOf(IReadOnlyList<object?> items, object? value)

@@ -29,6 +29,7 @@ public sealed partial class Interpreter
         PyDict d => d.Count > 0,
         PySet s => s.Members.Count > 0,
         PyRange r => r.Length > 0,
+        PyUnknown u => throw UnknownTruth(u),
         PyInstance i when i.Class.Lookup("__bool__", out _) is { } f => Truthy(Call(Bind(f, i, i.Class), Args.None)),
         PyInstance i when i.Class.Lookup("__len__", out _) is { } f => !ToBig(Call(Bind(f, i, i.Class), Args.None)).IsZero,
         _ => true,
@@ -45,6 +46,8 @@ public sealed partial class Interpreter
     /// tensor), trying the reflected method of the right operand next, else the built-in comparison's bool.</summary>
     private object? RichCompare(string op, object? a, object? b)
     {
+        if (op is not ("is" or "is not") && (a is PyUnknown || b is PyUnknown))
+            return ((a as PyUnknown) ?? (PyUnknown)b!).Derive($"{(a as PyUnknown)?.Expression ?? TypeName(a)} {op} {(b as PyUnknown)?.Expression ?? TypeName(b)}");
         var dunder = op switch { "<" => "__lt__", "<=" => "__le__", ">" => "__gt__", ">=" => "__ge__", "!=" => "__ne__", "==" => "__eq__", _ => null };
         if (dunder is null) return Compare(op, a, b);
         var reflected = op switch { "<" => "__gt__", "<=" => "__ge__", ">" => "__lt__", ">=" => "__le__", _ => dunder };
@@ -117,6 +120,8 @@ public sealed partial class Interpreter
 
     public object? Binary(string op, object? a, object? b)
     {
+        if (a is PyUnknown || b is PyUnknown)
+            return ((a as PyUnknown) ?? (PyUnknown)b!).Derive($"{(a as PyUnknown)?.Expression ?? Repr(a)} {op} {(b as PyUnknown)?.Expression ?? Repr(b)}");
         if (a is PyInstance || b is PyInstance || NativeOperand(a) || NativeOperand(b))
         {
             var name = Dunders[op];
@@ -262,6 +267,7 @@ public sealed partial class Interpreter
     private object? Unary(string op, object? v)
     {
         if (op == "not") return !Truthy(v);
+        if (v is PyUnknown u) return u.Derive($"{op}{u.Expression}");
         if (v is PyInstance i)
         {
             var name = op switch { "-" => "__neg__", "+" => "__pos__", _ => "__invert__" };
@@ -285,6 +291,7 @@ public sealed partial class Interpreter
         if (Forbidden.Contains(name)) throw Raise("AttributeError", $"access to '{name}' is not allowed (the interpreter has no introspection)");
         switch (target)
         {
+            case PyUnknown u: return UnknownAttribute(u, name);
             case PyInstance inst:
             {
                 var cattr = inst.Class.Lookup(name, out _);
@@ -307,6 +314,7 @@ public sealed partial class Interpreter
             case PyModule m:
                 if (m.Dict.TryGetValue(name, out var mv)) return mv;
                 if (m.PackageDir is not null && TryImportSubmodule(m, name) is { } sub) return sub;
+                if (m.UnknownReason is { } why) return NewUnknown($"{m.Name}.{name}", why);
                 throw Raise("AttributeError", $"module '{m.Name}' has no attribute '{name}'");
             case PySuper s:
             {
@@ -340,8 +348,13 @@ public sealed partial class Interpreter
     public void SetAttr(object? target, string name, object? value)
     {
         if (Forbidden.Contains(name) || name == "__class__") throw Raise("AttributeError", $"setting '{name}' is not allowed");
+        var configuresModel = target is PyInstance && BuildsModel?.Invoke(target, Args.None) == true;
+        if (configuresModel) _modelChanges++;
+        if (value is PyUnknown unknown && configuresModel)
+            throw new UnderivableModelStop($"{Describe(target)}.{name} at line {CurrentPosition.Line} is set to {unknown.Expression}, a value ParamLens does not compute ({unknown.Origin}); the model cannot be derived");
         switch (target)
         {
+            case PyUnknown: return;
             case PyInstance inst:
                 if (inst.Class.Lookup(name, out _) is PyProperty prop)
                 {
@@ -369,6 +382,8 @@ public sealed partial class Interpreter
 
     public object? GetItem(object? target, object? index)
     {
+        if (target is PyUnknown u) return u.Derive($"{u.Expression}[...]");
+        if ((index as PyUnknown ?? FindUnknownIndex(index)) is { } unknownIndex) return unknownIndex.Derive($"{Repr(target)}[{unknownIndex.Expression}]");
         switch (target)
         {
             case PyList l:
@@ -395,10 +410,19 @@ public sealed partial class Interpreter
         throw TypeError($"'{TypeName(target)}' object is not subscriptable");
     }
 
+    /// <summary>An unknown value inside a slice or tuple index (<c>x[:n]</c> with <c>n</c> unknown).</summary>
+    private static PyUnknown? FindUnknownIndex(object? index) => index switch
+    {
+        PySlice s => (s.Start ?? s.Stop ?? s.Step) is null ? null : new[] { s.Start, s.Stop, s.Step }.OfType<PyUnknown>().FirstOrDefault(),
+        PyTuple t => t.Items.Select(FindUnknownIndex).FirstOrDefault(x => x is not null) ?? t.Items.OfType<PyUnknown>().FirstOrDefault(),
+        _ => null,
+    };
+
     public void SetItem(object? target, object? index, object? value)
     {
         switch (target)
         {
+            case PyUnknown: return;
             case PyList l when index is PySlice s:
             {
                 var indices = SliceIndices(s, l.Items.Count);
@@ -484,6 +508,7 @@ public sealed partial class Interpreter
             case PySet s: return s.Order.ToList();
             case PyRange r: return IterateRange(r);
             case PyIterator it: return Drain(it);
+            case PyUnknown u: throw UnknownItems(u);
             case PyInstance i when i.Class.Lookup("__iter__", out _) is { } f: return Iterate(Call(Bind(f, i, i.Class), Args.None));
             case PyInstance i when i.Class.Lookup("__next__", out _) is not null: return IterateNext(i);
             case PyInstance i when i.Class.Lookup("__getitem__", out _) is { } g: return IterateGetItem(i, g);
@@ -587,6 +612,7 @@ public sealed partial class Interpreter
             PyModule => "module",
             PyFunction or PyBuiltin => "function",
             PyBoundMethod => "method",
+            PyUnknown => "unknown",
             _ => v.GetType().Name,
         };
         if (v is PyInstance inst) return inst.Class;
@@ -647,6 +673,7 @@ public sealed partial class Interpreter
         PyBuiltin b => $"<built-in function {b.Name}>",
         PyBoundMethod m => $"<bound method {(m.Function is PyFunction f ? f.Name : ((PyBuiltin)m.Function).Name)}>",
         Ellipsis => "Ellipsis",
+        PyUnknown u => $"<unknown: {u.Expression}>",
         NotImplementedType => "NotImplemented",
         _ => $"<{v.GetType().Name}>",
     };

@@ -71,6 +71,10 @@ public sealed partial class Interpreter
         finally { _frames.RemoveAt(_frames.Count - 1); }
     }
 
+    /// <summary>Runs the binding's own work after the code ended (building what it left unbuilt, which runs code of its
+    /// classes): Python exceptions and limits come out as <see cref="PythonError"/>s, never as .NET exceptions.</summary>
+    public void RunOutsideCode(Action action) => Run(action);
+
     /// <summary>Turns escapes from interpreted code into <see cref="PythonError"/>s at the outermost level.</summary>
     private void Run(Action action)
     {
@@ -84,7 +88,14 @@ public sealed partial class Interpreter
         catch (InterpreterStop e)
         {
             var trace = e.Trace ?? Snapshot();
-            throw new PythonError(e is LimitExceeded ? "LimitError" : "SandboxError", e.Message, trace, e.TraceLines ?? LinesOf(trace));
+            var kind = e switch
+            {
+                LimitExceeded => "LimitError",
+                UnknownValueStop => "UnknownValueError",
+                UnderivableModelStop => "NotDerivableError",
+                _ => "SandboxError",
+            };
+            throw new PythonError(kind, e.Message, trace, e.TraceLines ?? LinesOf(trace));
         }
         catch (InsufficientExecutionStackException)
         {
@@ -140,9 +151,10 @@ public sealed partial class Interpreter
 
     private Flow ExecBlock(IReadOnlyList<Stmt> body, Scope scope)
     {
+        var topLevel = SkipsFailures(scope);
         foreach (var stmt in body)
         {
-            var flow = Exec(stmt, scope);
+            var flow = topLevel ? ExecTopLevel(stmt, scope) : Exec(stmt, scope);
             if (flow != Flow.Normal) return flow;
         }
         return Flow.Normal;
@@ -243,7 +255,7 @@ public sealed partial class Interpreter
                 return Flow.Return;
             case FunctionDef s:
             {
-                object? fn = MakeFunction(s.Name, s.Parameters, s.Body, scope, isLambda: false);
+                object? fn = MakeFunction(s.Name, s.Parameters, s.Body, scope, isLambda: false, s.IsGenerator);
                 for (var i = s.Decorators.Count - 1; i >= 0; i--) fn = Call(Eval(s.Decorators[i], scope), new Args([fn], []));
                 SetName(s.Name, fn, scope);
                 return Flow.Normal;
@@ -311,9 +323,12 @@ public sealed partial class Interpreter
         Flow flow;
         try
         {
+            var moduleLevel = scope.Parent is null && !scope.IsClassBody;
             try
             {
-                flow = ExecBlock(s.Body, scope);
+                if (moduleLevel) _tryDepth++;
+                try { flow = ExecBlock(s.Body, scope); }
+                finally { if (moduleLevel) _tryDepth--; }
             }
             catch (PyException e) when (Matches(e, s.Handlers, scope) is not null)
             {
@@ -354,6 +369,12 @@ public sealed partial class Interpreter
         if (index == s.Items.Count) return ExecBlock(s.Body, scope);
         var (contextExpr, target) = s.Items[index];
         var context = Eval(contextExpr, scope);
+        if (context is PyUnknown unknownContext)
+        {
+            // An unknown context manager (a file, a device scope, a plot): the body runs, nothing is entered or exited.
+            if (target is not null) Assign(target, unknownContext.Derive($"{unknownContext.Expression}.__enter__()"), scope);
+            return With(s, index + 1, scope);
+        }
         var entered = CallMethod(context, "__enter__", Args.None);
         if (target is not null) Assign(target, entered, scope);
         Flow flow;
@@ -373,7 +394,9 @@ public sealed partial class Interpreter
 
     private object DefineClass(ClassDef s, Scope scope)
     {
-        var bases = s.Bases.Select(b => Eval(b, scope) is PyClass c ? c : throw TypeError($"class {s.Name}: a base is not a class")).ToList();
+        // A base from a module the interpreter does not provide is left out: the class keeps the methods it defines.
+        var bases = s.Bases.Select(b => Eval(b, scope)).Where(b => b is not PyUnknown)
+            .Select(b => b is PyClass c ? c : throw TypeError($"class {s.Name}: a base is not a class")).ToList();
         if (bases.Count == 0) bases.Add((PyClass)Builtins.Dict["object"]!);
         PyClass cls;
         try { cls = new PyClass(s.Name, bases, scope.Module.Name); }
@@ -420,6 +443,8 @@ public sealed partial class Interpreter
         }
         if (scope.Module.Dict.TryGetValue(name, out var g)) return g;
         if (Builtins.Dict.TryGetValue(name, out var b)) return b;
+        if (scope.Module.UnknownStarImports.Count > 0)
+            return NewUnknown(name, $"'{name}' may come from 'from {scope.Module.UnknownStarImports[0].Name} import *', a module the interpreter does not provide");
         throw Raise("NameError", $"name '{name}' is not defined");
     }
 
@@ -437,6 +462,7 @@ public sealed partial class Interpreter
                 var index = Eval(s.Index, scope);
                 switch (container)
                 {
+                    case PyUnknown: break;
                     case PyDict d:
                         if (!d.Items.Remove(Key(index)!)) throw Raise("KeyError", Repr(index));
                         break;
@@ -451,7 +477,8 @@ public sealed partial class Interpreter
                 break;
             }
             case AttributeExpr a:
-                if (Eval(a.Target, scope) is PyInstance inst && inst.Dict.Remove(a.Name)) break;
+                var owner = Eval(a.Target, scope);
+                if (owner is PyUnknown || (owner is PyInstance inst && inst.Dict.Remove(a.Name))) break;
                 throw Raise("AttributeError", a.Name);
             case TupleExpr or ListExpr:
                 foreach (var i in target is TupleExpr t ? t.Items : ((ListExpr)target).Items) Delete(i, scope);
@@ -490,6 +517,13 @@ public sealed partial class Interpreter
 
     private void Unpack(IReadOnlyList<Expr> targets, object? value, Scope scope)
     {
+        if (value is PyUnknown unknown)
+        {
+            // (x_train, y_train), (x_test, y_test) = <unknown>: each part is unknown.
+            for (var i = 0; i < targets.Count; i++)
+                Assign(targets[i] is StarredExpr starred ? starred.Value : targets[i], unknown.Derive($"{unknown.Expression}[{i}]"), scope);
+            return;
+        }
         var items = ToList(value);
         var star = targets.Select((t, i) => (t, i)).Where(p => p.t is StarredExpr).Select(p => p.i).DefaultIfEmpty(-1).First();
         if (star < 0)
@@ -615,12 +649,15 @@ public sealed partial class Interpreter
                 var sb = new System.Text.StringBuilder();
                 foreach (var part in f.Parts)
                 {
-                    sb.Append(part is FormattedValue fv ? FormatValue(fv, scope) : Str(Eval(part, scope)));
+                    var value = Eval(part is FormattedValue fv ? fv.Value : part, scope);
+                    if (value is PyUnknown unknown) return unknown.Derive("f-string");
+                    sb.Append(part is FormattedValue formatted ? FormatValue(formatted, value, scope) : Str(value));
                     CheckString(sb.Length);
                 }
                 return sb.ToString();
             }
-            case FormattedValue fv: return FormatValue(fv, scope);
+            case FormattedValue fv: return FormatValue(fv, Eval(fv.Value, scope), scope);
+            case YieldExpr: throw Raise("NotImplementedError", "yield runs only inside a generator, and generators are not run");
             case NamedExpr n:
             {
                 var value = Eval(n.Value, scope);
@@ -634,9 +671,8 @@ public sealed partial class Interpreter
         }
     }
 
-    private string FormatValue(FormattedValue fv, Scope scope)
+    private string FormatValue(FormattedValue fv, object? value, Scope scope)
     {
-        var value = Eval(fv.Value, scope);
         if (fv.Conversion == 'r' || fv.Conversion == 'a') value = Repr(value);
         else if (fv.Conversion == 's') value = Str(value);
         var spec = fv.Spec is null ? "" : (string)Eval(fv.Spec, scope)!;
@@ -734,17 +770,39 @@ public sealed partial class Interpreter
 
     // ---------- functions ----------
 
-    private PyFunction MakeFunction(string name, IReadOnlyList<Parameter> parameters, IReadOnlyList<Stmt> body, Scope scope, bool isLambda)
+    private PyFunction MakeFunction(string name, IReadOnlyList<Parameter> parameters, IReadOnlyList<Stmt> body, Scope scope, bool isLambda, bool isGenerator = false)
     {
         var defaults = parameters.Select(p => p.Default is null ? PyFunction.NoDefault : Eval(p.Default, scope)).ToArray();
         var closure = scope;
         while (closure.IsClassBody) closure = closure.Parent!; // methods do not see the class body's names
-        return new PyFunction(name, parameters, defaults, body, closure, scope.Module, isLambda);
+        return new PyFunction(name, parameters, defaults, body, closure, scope.Module, isLambda) { IsGenerator = isGenerator };
     }
 
     public object? Call(object? function, Args args)
     {
         Step();
+        if (function is PyUnknown unknownFunction) return unknownFunction.Derive($"{unknownFunction.Expression}(...)");
+        // An object called is checked when its __call__ method is.
+        var buildsModel = function is not PyInstance && BuildsModel?.Invoke(function, args) == true;
+        if (CallWithUnknown(function, args, buildsModel, out var unknownResult)) return unknownResult;
+        if (!buildsModel) return CallCore(function, args);
+        _modelChanges++;
+        try { return CallCore(function, args); }
+        catch (PyException e)
+        {
+            e.FromModel = true;
+            throw;
+        }
+        catch (ModelException e) when (e is not PythonError)
+        {
+            var error = Raise("ValueError", e.Message);
+            error.FromModel = true;
+            throw error;
+        }
+    }
+
+    private object? CallCore(object? function, Args args)
+    {
         switch (function)
         {
             case PyFunction f: return CallFunction(f, args, null);
@@ -762,6 +820,7 @@ public sealed partial class Interpreter
     {
         if (_frames.Count >= Limits.MaxCallDepth)
             throw new LimitExceeded($"maximum recursion depth ({Limits.MaxCallDepth} nested calls) exceeded in '{f.Name}'");
+        if (f.IsGenerator) return NewUnknown($"{f.Name}(...)", $"{f.Name}() is a generator, and generators are not run");
         // A raised call-depth limit must still end in an error, never in a .NET stack overflow.
         System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         var scope = new Scope(f.Closure, f.Module);

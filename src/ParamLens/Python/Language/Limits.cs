@@ -32,5 +32,7 @@ public sealed class PyException(PyInstance value) : Exception
     public PyInstance Value { get; } = value;
     public List<SourcePos>? Trace { get; set; }
     public List<string>? TraceLines { get; set; }
+    /// <summary>Raised while a model was being built or changed (inside the Keras binding): never skipped.</summary>
+    public bool FromModel { get; set; }
     public override string Message => Interpreter.ExceptionMessage(Value);
 }

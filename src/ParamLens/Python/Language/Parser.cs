@@ -225,7 +225,15 @@ public sealed class Parser
         ExpectOp(")");
         if (AcceptOp("->")) Test();
         var body = Block();
-        return At(new FunctionDef(name, parameters, body, decorators), t);
+        return At(new FunctionDef(name, parameters, body, decorators) { IsGenerator = Syntax.Yields(body) }, t);
+    }
+
+    /// <summary><c>yield</c>, <c>yield x</c> or <c>yield from x</c> (the keyword is next).</summary>
+    private Expr Yield()
+    {
+        var t = Next();
+        if (AcceptKeyword("from")) return At(new YieldExpr(Test()), t);
+        return At(new YieldExpr(EndsList() ? null : TestListStar()), t);
     }
 
     private List<Parameter> Parameters(string end)
@@ -355,7 +363,7 @@ public sealed class Parser
                 }
                 case "import": _pos++; return At(Import(), t);
                 case "from": _pos++; return At(ImportFrom(), t);
-                case "yield": throw Error("generators (yield) are not supported");
+                case "yield": return At(new ExprStmt(Yield()), t);
             }
         }
         var first = TestListStar();
@@ -365,7 +373,7 @@ public sealed class Parser
             Expr value = first;
             while (AcceptOp("="))
             {
-                value = IsKeyword("yield") ? throw Error("generators (yield) are not supported") : TestListStar();
+                value = IsKeyword("yield") ? Yield() : TestListStar();
                 if (IsOp("=")) targets.Add(CheckTarget(value));
             }
             return At(new AssignStmt(targets, value), t);
@@ -763,7 +771,12 @@ public sealed class Parser
                         {
                             _pos++;
                             if (AcceptOp(")")) return At(new TupleExpr([]), t);
-                            if (IsKeyword("yield")) throw Error("generators (yield) are not supported");
+                            if (IsKeyword("yield"))
+                            {
+                                var yielded = Yield();
+                                ExpectOp(")");
+                                return yielded;
+                            }
                             var first = StarOrNamed();
                             if (IsKeyword("for"))
                             {

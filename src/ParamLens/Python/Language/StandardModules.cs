@@ -6,7 +6,7 @@ namespace ParamLens.Python;
 /// <summary>The standard modules model code touches, each limited to what cannot reach outside the interpreter:
 /// math, functools, itertools, typing, collections, warnings, sys (no real system), os (os.path string functions and an
 /// empty, private os.environ) and a shape-only numpy.</summary>
-public static class StandardModules
+public static partial class StandardModules
 {
     public static void Register(Interpreter interpreter)
     {
@@ -21,11 +21,20 @@ public static class StandardModules
         m["sys"] = Sys;
         m["os"] = Os;
         m["os.path"] = OsPath;
+        m["argparse"] = Argparse;
+        m["copy"] = Copy;
+        m["json"] = Json;
+        m["string"] = StringModule;
         m["numpy"] = Numpy.Module;
+        m["sklearn"] = ScikitLearn.Package;
+        m["sklearn.model_selection"] = ScikitLearn.ModelSelection;
         m["numpy.random"] = Numpy.Random;
     }
 
     private static PyModule New(string name) => new(name, $"<{name}>");
+
+    /// <summary>A standard module modelled in part: a name it lacks is an unknown value, not an error.</summary>
+    private static PyModule Partial(string name) => new(name, $"<{name}>") { UnknownReason = $"this part of '{name}' is not modelled here" };
 
     private static void Add(PyModule m, Interpreter i, string name, Func<Interpreter, Args, object?> body) => m.Dict[name] = i.Fn($"{m.Name}.{name}", body);
 
@@ -44,7 +53,7 @@ public static class StandardModules
 
     private static PyModule MathModule(Interpreter i)
     {
-        var m = New("math");
+        var m = Partial("math");
         m.Dict["pi"] = Math.PI;
         m.Dict["e"] = Math.E;
         m.Dict["inf"] = double.PositiveInfinity;
@@ -96,7 +105,7 @@ public static class StandardModules
 
     private static PyModule Functools(Interpreter i)
     {
-        var m = New("functools");
+        var m = Partial("functools");
         Add(m, i, "partial", (_, a) =>
         {
             var f = a.Positional[0];
@@ -127,7 +136,7 @@ public static class StandardModules
 
     private static PyModule Itertools(Interpreter i)
     {
-        var m = New("itertools");
+        var m = Partial("itertools");
         Add(m, i, "chain", (ii, a) => new PyIterator(a.Positional.SelectMany(ii.Iterate).ToList().GetEnumerator()));
         Add(m, i, "product", (ii, a) =>
         {
@@ -150,14 +159,14 @@ public static class StandardModules
 
     private static PyModule Collections(Interpreter i)
     {
-        var m = New("collections");
+        var m = Partial("collections");
         m.Dict["OrderedDict"] = i.Builtins.Dict["dict"];
         return m;
     }
 
     private static PyModule Warnings(Interpreter i)
     {
-        var m = New("warnings");
+        var m = Partial("warnings");
         Add(m, i, "warn", (ii, a) => null);
         Add(m, i, "filterwarnings", (ii, a) => null);
         Add(m, i, "simplefilter", (ii, a) => null);
@@ -170,7 +179,7 @@ public static class StandardModules
 
     private static PyModule Sys(Interpreter i)
     {
-        var m = New("sys");
+        var m = Partial("sys");
         m.Dict["path"] = new PyList();
         m.Dict["argv"] = new PyList(["script.py"]);
         m.Dict["version"] = "3.11.0 (ParamLens interpreter)";
@@ -186,21 +195,24 @@ public static class StandardModules
 
     private static PyModule Os(Interpreter i)
     {
-        var m = New("os");
+        var m = Partial("os");
         m.Dict["path"] = OsPath(i);
         m.Dict["environ"] = new PyDict();
         m.Dict["sep"] = "/";
         m.Dict["name"] = "posix";
         Add(m, i, "getenv", (_, a) => a.Positional.ElementAtOrDefault(1));
-        foreach (var name in new[] { "system", "popen", "remove", "unlink", "rmdir", "removedirs", "mkdir", "makedirs", "listdir", "scandir", "walk",
-                     "rename", "replace", "chdir", "getcwd", "open", "fork", "kill", "execv", "execve", "execl", "spawnl", "startfile", "chmod", "stat", "putenv" })
-            Add(m, i, name, (_, _) => throw new SandboxRefusal($"os.{name}() is not available: interpreted code cannot reach files or processes"));
+        foreach (var name in new[] { "system", "popen", "fork", "kill", "execv", "execve", "execl", "spawnl", "startfile", "putenv" })
+            Add(m, i, name, (_, _) => throw new SandboxRefusal($"os.{name}() is not available: interpreted code cannot reach processes"));
+        // The file system is never looked at or changed: listings and file facts are unknown, changes do nothing.
+        foreach (var name in new[] { "remove", "unlink", "rmdir", "removedirs", "mkdir", "makedirs", "listdir", "scandir", "walk",
+                     "rename", "replace", "chdir", "getcwd", "open", "chmod", "stat", "cpu_count", "getpid" })
+            m.Dict[name] = new PyBuiltin($"os.{name}", (ii, _) => ii.NewUnknown($"os.{name}(...)", "the file system is not looked at here")) { AcceptsUnknown = true };
         return m;
     }
 
     private static PyModule OsPath(Interpreter i)
     {
-        var m = New("os.path");
+        var m = Partial("os.path");
         static string S(object? v) => v as string ?? throw new InvalidCastException();
         Add(m, i, "join", (ii, a) =>
         {
@@ -222,7 +234,7 @@ public static class StandardModules
         Add(m, i, "normpath", (_, a) => NormPath(S(a.Positional[0])));
         Add(m, i, "isabs", (_, a) => S(a.Positional[0]).StartsWith('/'));
         foreach (var name in new[] { "exists", "isfile", "isdir", "getsize", "abspath", "realpath", "expanduser", "getmtime", "listdir" })
-            Add(m, i, name, (_, _) => throw new SandboxRefusal($"os.path.{name}() is not available: interpreted code cannot look at the file system"));
+            m.Dict[name] = new PyBuiltin($"os.path.{name}", (ii, _) => ii.NewUnknown($"os.path.{name}(...)", "the file system is not looked at here")) { AcceptsUnknown = true };
         return m;
     }
 

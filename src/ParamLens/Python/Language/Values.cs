@@ -83,6 +83,8 @@ public sealed class PyFunction(string name, IReadOnlyList<Parameter> parameters,
     public Scope Closure { get; } = closure;
     public PyModule Module { get; } = module;
     public bool IsLambda { get; } = isLambda;
+    /// <summary>Its body yields: calling it gives an unknown value (generators are not run).</summary>
+    public bool IsGenerator { get; init; }
     public PyClass? DefiningClass { get; set; }
     public Dictionary<string, object?> Attributes { get; } = [];
     public static readonly object NoDefault = new();
@@ -114,6 +116,9 @@ public sealed class PyBuiltin(string name, Func<Interpreter, Args, object?> body
     public Func<Interpreter, Args, object?> Body { get; } = body;
     /// <summary>Binds its instance as first argument when found on a class (like a Python method).</summary>
     public bool IsMethod { get; } = isMethod;
+    /// <summary>Takes unknown values as they are (it stores or ignores them); other built-ins given one give an unknown
+    /// result.</summary>
+    public bool AcceptsUnknown { get; init; }
 }
 
 /// <summary>A function bound to its instance (<c>obj.method</c>).</summary>
@@ -203,6 +208,12 @@ public sealed class PyModule(string name, string file)
     public Dictionary<string, object?> Dict { get; } = [];
     /// <summary>Set for packages (folders with <c>__init__.py</c>): the folder its submodules live in.</summary>
     public string? PackageDir { get; init; }
+    /// <summary>Set for a module the interpreter does not provide (and for the parts of one it provides only in part):
+    /// why a name it lacks is an unknown value rather than an error.</summary>
+    public string? UnknownReason { get; set; }
+    /// <summary>Modules this one star-imported from that the interpreter does not provide: a name found nowhere else
+    /// may come from them, so it is an unknown value.</summary>
+    public List<PyModule> UnknownStarImports { get; } = [];
 }
 
 /// <summary><c>super()</c> bound to a class and instance.</summary>

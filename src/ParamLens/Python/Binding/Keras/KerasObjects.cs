@@ -39,6 +39,30 @@ public sealed class KerasObject(KerasKind kind, string? name)
     public List<ParamLens.Layers.WeightSpec> OwnWeights { get; } = [];
     /// <summary>The Python class name shown as the class of a subclassed model or layer.</summary>
     public string? ClassName { get; set; }
+    /// <summary>The optimizer the last <c>compile</c> gave the model.</summary>
+    public OptimizerObject? Optimizer { get; set; }
+    /// <summary>Training ran on the model before it was built: Keras built it from data whose shape is not known here.</summary>
+    public bool BuiltFromUnknownData { get; set; }
+    /// <summary>Sequential: the input a build before <c>add</c> or <c>pop</c> used, for building it again.</summary>
+    public Graph.KerasTensor? RebuildInput { get; set; }
+    /// <summary>The weights trainable when <c>compile</c> ran (standalone Keras prints their count).</summary>
+    public HashSet<Weight>? CompiledTrainable { get; set; }
+    /// <summary>The line of a skipped statement that failed while a model was being built or changed, made after
+    /// this object: it may have changed it halfway.</summary>
+    public string? ChangedBySkippedFailure { get; set; }
+}
+
+/// <summary>A Keras optimizer: its class and arguments as the code gave them and, once training has built it, its
+/// variables (Keras 3 prints them in the summary).</summary>
+public sealed class OptimizerObject(string className, Python.Args arguments)
+{
+    public string ClassName { get; } = className;
+    public Python.Args Arguments { get; } = arguments;
+    public OptimizerState? Built { get; set; }
+    /// <summary>A training step ran with it (in Keras 3 that builds it).</summary>
+    public bool Trained { get; set; }
+    /// <summary>Why the variables of the built optimizer are not known here (an optimizer or option not modelled).</summary>
+    public string? UnknownVariables { get; set; }
 }
 
 /// <summary>The arguments of one <c>model.summary(...)</c> call.</summary>

@@ -25,7 +25,7 @@ public sealed partial class KerasRuntime
     {
         var d = LayerClass.Dict;
         d["__init__"] = Method("Layer.__init__", LayerInit);
-        d["__call__"] = Method("Layer.__call__", CallLayer);
+        d["__call__"] = UnknownsAccepted("Layer.__call__", CallLayer); // CallLayer itself tells data from tensors
         d["call"] = Method("Layer.call", (p, _) => throw _py.Raise("NotImplementedError", $"{p.Class.Name} must define call()"));
         d["build"] = Method("Layer.build", (p, a) => null);
         d["__repr__"] = Method("Layer.__repr__", (p, _) => $"<{p.Class.Name} name={State(p).Name}, built={(State(p).Core?.IsBuilt == true ? "True" : "False")}>");
@@ -52,8 +52,9 @@ public sealed partial class KerasRuntime
         d["add_weight"] = Method("Layer.add_weight", AddWeight);
         d["add_variable"] = d["add_weight"];
         d["compute_output_shape"] = Method("Layer.compute_output_shape", (p, a) => throw _py.Raise("NotImplementedError", "compute_output_shape is not supported"));
-        d["get_weights"] = Method("Layer.get_weights", (p, _) => throw _py.Raise("NotImplementedError", "weight values do not exist here: ParamLens knows weight shapes, not values"));
-        d["set_weights"] = d["get_weights"];
+        d["get_weights"] = UnknownsAccepted("Layer.get_weights", (_, _) => _py.NewUnknown("layer.get_weights()", "weight values do not exist here"));
+        d["set_weights"] = UnknownsAccepted("Layer.set_weights", (_, _) => null);
+        d["__getattr__"] = new PyBuiltin("Layer.__getattr__", (_, a) => LayerAttribute((PyInstance)a.Positional[0]!, a.Positional[1] as string ?? "?"), isMethod: true);
         d["get_layer"] = Method("Model.get_layer", GetLayer);
     }
 
@@ -138,6 +139,33 @@ public sealed partial class KerasRuntime
         throw _py.ValueError("Provide either a layer name or layer index at `get_layer`.");
     }
 
+    /// <summary>Config keys a built-in layer keeps as attributes exactly as given (Keras normalizes others, such as
+    /// <c>kernel_size</c> to a tuple or <c>activation</c> to a function).</summary>
+    private static readonly HashSet<string> PlainConfigAttributes =
+    [
+        "units", "rate", "filters", "input_dim", "output_dim", "momentum", "epsilon", "use_bias", "return_sequences", "return_state",
+        "go_backwards", "stateful", "dropout", "recurrent_dropout", "mask_zero", "n", "num_heads", "key_dim",
+    ];
+
+    /// <summary>An attribute the code did not assign: a built-in layer's plain config values (<c>dropout.rate</c>,
+    /// <c>dense.units</c>); attributes that hold training state or values are unknown here; anything else does not
+    /// exist.</summary>
+    private object? LayerAttribute(PyInstance self, string name)
+    {
+        var state = State(self);
+        if (state.Kind == KerasKind.Layer && PlainConfigAttributes.Contains(name) && state.Core?.Config?.Raw(name) is JsonValue value)
+            return FromJson(value);
+        return UnmodelledAttributes.Contains(name)
+            ? _py.NewUnknown($"{state.Name}.{name}", "this attribute of a Keras object is not modelled here")
+            : throw _py.AttributeError(self, name);
+    }
+
+    private static readonly HashSet<string> UnmodelledAttributes =
+    [
+        "optimizer", "history", "stop_training", "metrics_names", "metrics", "loss", "losses", "input_spec", "kernel", "bias",
+        "embeddings", "non_trainable_variables", "compute_dtype", "dtype_policy", "run_eagerly",
+    ];
+
     private void DefineModelClass()
     {
         var d = ModelClass.Dict;
@@ -154,19 +182,21 @@ public sealed partial class KerasRuntime
             Build(p, Dims(shape, "build(input_shape)"));
             return null;
         });
-        d["compile"] = Method("Model.compile", (_, _) => null);
-        foreach (var name in new[] { "fit", "fit_generator", "evaluate", "predict", "train_on_batch", "test_on_batch", "predict_on_batch" })
-            d[name] = Method("Model." + name, (p, _) => throw _py.Raise("NotImplementedError", $"model.{name}() needs data and computation; ParamLens only builds the model (its summary was taken before this line)"));
-        foreach (var name in new[] { "save", "save_weights", "load_weights", "export" })
-            d[name] = Method("Model." + name, (_, _) => throw new SandboxRefusal($"model.{name}() is not available: interpreted code cannot read or write files"));
-        d["to_json"] = Method("Model.to_json", (p, _) => throw _py.Raise("NotImplementedError", "to_json() is not supported"));
+        d["compile"] = UnknownsAccepted("Model.compile", Compile);
+        // Training runs nothing here; its first step builds the optimizer (Keras 3 then prints its variables).
+        foreach (var name in new[] { "fit", "fit_generator", "train_on_batch" })
+            d[name] = UnknownsAccepted("Model." + name, (p, a) => Train(p, a, name));
+        foreach (var name in new[] { "evaluate", "predict", "test_on_batch", "predict_on_batch", "evaluate_generator", "predict_generator", "to_json", "to_yaml", "get_weights" })
+            d[name] = UnknownsAccepted("Model." + name, (_, _) => _py.NewUnknown($"model.{name}(...)", "models are not run here"));
+        // Files are never read or written: saving does nothing, and loaded weights change no shape or count.
+        foreach (var name in new[] { "save", "save_weights", "load_weights", "export", "set_weights", "reset_states" })
+            d[name] = UnknownsAccepted("Model." + name, (_, _) => null);
 
         SequentialClass.Dict["add"] = Method("Sequential.add", (p, a) => { AddToSequential(p, a.Positional[0]); return null; });
         SequentialClass.Dict["pop"] = Method("Sequential.pop", (p, _) =>
         {
             var state = State(p);
-            if (state.Core is { IsBuilt: true }) throw Error("pop() after the model was built is not supported");
-            state.Core = null;
+            ForgetBuiltSequential(state);
             var last = state.SequentialLayers[^1];
             state.SequentialLayers.RemoveAt(state.SequentialLayers.Count - 1);
             return last;

@@ -35,8 +35,11 @@ public sealed partial class KerasRuntime
             foreach (var engine in new[] { "engine", "engine.topology", "engine.training", "engine.input_layer", "src", "src.layers", "src.models" })
                 modules[$"{root}.{engine}"] = _ => engine.Contains("layers") ? (PyModule)keras.Dict["layers"]! : Engine();
             modules[$"{root}.utils.vis_utils"] = _ => (PyModule)keras.Dict["utils"]!;
+            modules[$"{root}.preprocessing"] = _ => (PyModule)keras.Dict["preprocessing"]!;
+            foreach (var part in new[] { "sequence", "text", "image" })
+                modules[$"{root}.preprocessing.{part}"] = _ => (PyModule)((PyModule)keras.Dict["preprocessing"]!).Dict[part]!;
             modules[$"{root}.optimizers.schedules"] = _ => (PyModule)((PyModule)keras.Dict["optimizers"]!).Dict["schedules"]!;
-            foreach (var ds in new[] { "mnist", "fashion_mnist", "cifar10", "cifar100", "boston_housing" })
+            foreach (var ds in new[] { "mnist", "fashion_mnist", "cifar10", "cifar100", "boston_housing", "imdb", "reuters" })
                 modules[$"{root}.datasets.{ds}"] = _ => (PyModule)((PyModule)keras.Dict["datasets"]!).Dict[ds]!;
         }
         modules["tensorflow"] = _ => BuildTensorflow(keras);
@@ -59,7 +62,9 @@ public sealed partial class KerasRuntime
     private PyModule BuildKeras()
     {
         var keras = Mod("keras");
+        keras.UnknownReason = "this part of Keras is not modelled here";
         keras.Dict["__version__"] = Version.Text;
+        keras.Dict["preprocessing"] = BuildPreprocessing();
         var input = new PyBuiltin("keras.Input", (_, a) => Input(a));
         keras.Dict["Input"] = input;
         keras.Dict["Model"] = ModelClass;
@@ -69,11 +74,16 @@ public sealed partial class KerasRuntime
         models.Dict["Model"] = ModelClass;
         models.Dict["Sequential"] = SequentialClass;
         models.Dict["Input"] = input;
-        foreach (var name in new[] { "load_model", "model_from_json", "model_from_yaml", "save_model", "clone_model" })
-            Fn(models, name, _ => throw _py.Raise("NotImplementedError", $"keras.models.{name} is not supported: pass the model file to paramlens directly"));
+        // A model read from a file (or copied) is not known here: pass the file to paramlens directly.
+        foreach (var name in new[] { "load_model", "model_from_json", "model_from_yaml", "clone_model" })
+            models.Dict[name] = new PyBuiltin($"keras.models.{name}", (_, _) => _py.NewUnknown($"keras.models.{name}(...)",
+                "a model read from a file is not known here (give the file to paramlens directly)")) { AcceptsUnknown = true };
+        models.Dict["save_model"] = new PyBuiltin("keras.models.save_model", (_, _) => null) { AcceptsUnknown = true };
         keras.Dict["models"] = models;
         keras.Dict["backend"] = BuildBackend();
         keras.Dict["utils"] = BuildUtils();
+        ((PyModule)keras.Dict["backend"]!).UnknownReason = "this backend function is not modelled here";
+        ((PyModule)keras.Dict["utils"]!).UnknownReason = "this utility is not modelled here";
         keras.Dict["saving"] = BuildUtils();
         keras.Dict["regularizers"] = BuildRegularizers();
         keras.Dict["initializers"] = ConfigObjects("keras.initializers",
@@ -83,6 +93,11 @@ public sealed partial class KerasRuntime
         keras.Dict["activations"] = BuildActivations();
         keras.Dict["ops"] = BuildOps("keras.ops");
         var optimizers = Placeholders("keras.optimizers", ["Adam", "AdamW", "SGD", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Ftrl", "Lion", "Optimizer"]);
+        foreach (var cls in optimizers.Dict.Values.OfType<PyClass>().ToList())
+            optimizers.Dict[cls.Name] = new PyClass(cls.Name, [(PyClass)_py.Builtins.Dict["object"]!], "keras.optimizers")
+            {
+                Construct = (_, c, a) => new PyInstance(c) { Native = NewOptimizer(cls.Name, a) },
+            };
         optimizers.Dict["schedules"] = Placeholders("keras.optimizers.schedules", ["ExponentialDecay", "PiecewiseConstantDecay", "PolynomialDecay", "CosineDecay", "CosineDecayRestarts", "InverseTimeDecay", "LearningRateSchedule"]);
         optimizers.Dict["legacy"] = optimizers;
         keras.Dict["optimizers"] = optimizers;
@@ -161,12 +176,52 @@ public sealed partial class KerasRuntime
         return m;
     }
 
+    /// <summary>keras.preprocessing: data preparation, whose values are unknown here, except the shape
+    /// <c>pad_sequences</c> gives.</summary>
+    private PyModule BuildPreprocessing()
+    {
+        const string why = "data preparation is not run here";
+        var m = Mod("keras.preprocessing");
+        m.UnknownReason = why;
+        foreach (var part in new[] { "sequence", "text", "image" })
+        {
+            var sub = Mod($"keras.preprocessing.{part}");
+            sub.UnknownReason = why;
+            m.Dict[part] = sub;
+        }
+        ((PyModule)m.Dict["sequence"]!).Dict["pad_sequences"] = PadSequences();
+        return m;
+    }
+
+    /// <summary><c>pad_sequences(sequences, maxlen=None, dtype="int32", …)</c> (keras/src/utils/sequence_utils.py):
+    /// shape <c>(len(sequences), maxlen)</c> for sequences of numbers; without <c>maxlen</c> the longest sequence
+    /// decides, which is known only for sequences written out in the code.</summary>
+    private PyBuiltin PadSequences() => new("keras.utils.pad_sequences", (_, a) =>
+    {
+        var sequences = a.Get(0, "sequences");
+        var samples = sequences switch
+        {
+            PyInstance { Native: ArrayShape { Dims: [var n], DType: "object" } } => (long?)n,
+            PyList l when l.Items.All(s => s is PyList or PyTuple) => l.Items.Count,
+            _ => null,
+        };
+        var maxlen = a.Get(1, "maxlen");
+        long? length = maxlen is null
+            ? sequences is PyList written && samples is not null ? written.Items.Select(s => (long)_py.ToList(s).Count).DefaultIfEmpty(0).Max() : null
+            : IsInt(maxlen) ? (long)ToBig(maxlen) : null;
+        if (samples is null || length is null) return _py.NewUnknown("pad_sequences(...)", "the sequences' number or length is not known here");
+        var dtype = a.Has(2, "dtype") ? Numpy.DTypeName(a.Get(2, "dtype")) : "int32";
+        return _py.Call(((PyModule)_py.Import("numpy", 0, Mod("keras"))).Dict["zeros"],
+            new Args([new PyTuple([new BigInteger(samples.Value), new BigInteger(length.Value)])], [new("dtype", dtype)]));
+    }) { AcceptsUnknown = true };
+
     private PyModule BuildUtils()
     {
         var m = Mod("keras.utils");
+        m.Dict["pad_sequences"] = PadSequences();
         Fn(m, "plot_model", _ => null);
         Fn(m, "set_random_seed", _ => null);
-        Fn(m, "get_file", _ => throw new SandboxRefusal("keras.utils.get_file() is not available: interpreted code cannot download files"));
+        m.Dict["get_file"] = new PyBuiltin("keras.utils.get_file", (_, _) => _py.NewUnknown("keras.utils.get_file(...)", "nothing is downloaded here")) { AcceptsUnknown = true };
         Fn(m, "to_categorical", a =>
         {
             if (a.Positional[0] is not PyInstance { Native: ArrayShape s }) throw _py.Raise("NotImplementedError", "to_categorical on values is not supported (shape-only arrays)");
@@ -267,22 +322,40 @@ public sealed partial class KerasRuntime
     private PyModule BuildDatasets()
     {
         var m = Mod("keras.datasets");
-        void Dataset(string name, long train, long test, long[] sample, long[] label, string dtype)
+        // Sizes and dtypes as keras/src/datasets/*.py make them. The sequence datasets (imdb, reuters) are object
+        // arrays of word-index lists; maxlen drops long sequences, so their count is then unknown.
+        void Dataset(string name, Func<Args, (long Train, long Test)?> sizes, long[] sample, string dtype, long[] label, string labelDType)
         {
             var ds = Mod($"keras.datasets.{name}");
             object Array(long n, long[] dims, string type) =>
                 new PyInstance((PyClass)((PyModule)_py.Import("numpy", 0, ds)).Dict["ndarray"]!) { Native = new ArrayShape([n, .. dims], type) };
-            Fn(ds, "load_data", _ => new PyTuple([
-                new PyTuple([Array(train, sample, dtype), Array(train, label, "uint8")]),
-                new PyTuple([Array(test, sample, dtype), Array(test, label, "uint8")]),
-            ]));
+            Fn(ds, "load_data", a =>
+            {
+                if (sizes(a) is not var (train, test))
+                    return _py.NewUnknown($"{name}.load_data(...)", "with maxlen, the number of sequences kept is not known here");
+                return new PyTuple([
+                    new PyTuple([Array(train, sample, dtype), Array(train, label, labelDType)]),
+                    new PyTuple([Array(test, sample, dtype), Array(test, label, labelDType)]),
+                ]);
+            });
             m.Dict[name] = ds;
         }
-        Dataset("mnist", 60000, 10000, [28, 28], [], "uint8");
-        Dataset("fashion_mnist", 60000, 10000, [28, 28], [], "uint8");
-        Dataset("cifar10", 50000, 10000, [32, 32, 3], [1], "uint8");
-        Dataset("cifar100", 50000, 10000, [32, 32, 3], [1], "uint8");
-        Dataset("boston_housing", 404, 102, [13], [], "float64");
+        static (long, long)? Fixed(long train, long test) => (train, test);
+        // boston_housing and reuters: the first int(len * (1 - test_split)) samples train, the rest test.
+        (long, long)? Split(long total, Args a, int splitIndex)
+        {
+            if (a.Get(3, "maxlen") is not null) return null;
+            var fraction = a.Get(splitIndex, "test_split") is { } ts ? _py.ToFloat(ts) : 0.2;
+            var train = (long)Math.Floor(total * (1 - fraction));
+            return (train, total - train);
+        }
+        Dataset("mnist", _ => Fixed(60000, 10000), [28, 28], "uint8", [], "uint8");
+        Dataset("fashion_mnist", _ => Fixed(60000, 10000), [28, 28], "uint8", [], "uint8");
+        Dataset("cifar10", _ => Fixed(50000, 10000), [32, 32, 3], "uint8", [1], "uint8");
+        Dataset("cifar100", _ => Fixed(50000, 10000), [32, 32, 3], "uint8", [1], "int64");
+        Dataset("boston_housing", a => Split(506, a, 1), [13], "float64", [], "float64");
+        Dataset("imdb", a => a.Get(3, "maxlen") is null ? (25000, 25000) : null, [], "object", [], "int64");
+        Dataset("reuters", a => Split(11228, a, 4), [], "object", [], "int64");
         return m;
     }
 
@@ -290,6 +363,7 @@ public sealed partial class KerasRuntime
     {
         if (_modules.TryGetValue("tensorflow", out var existing)) return existing;
         var tf = Mod("tensorflow");
+        tf.UnknownReason = "this part of TensorFlow is not modelled here";
         tf.Dict["__version__"] = Version.IsKeras3 ? "2.16.1" : Version.Text;
         tf.Dict["keras"] = keras;
         foreach (var dtype in new[] { "float16", "float32", "float64", "bfloat16", "int8", "int16", "int32", "int64", "uint8", "bool", "string" })
@@ -319,6 +393,8 @@ public sealed partial class KerasRuntime
         compat.Dict["v1"] = v1;
         tf.Dict["compat"] = compat;
         Fn(tf, "function", a => a.Positional.Count == 1 ? a.Positional[0] : _py.Fn("tf.function.decorator", (_, b) => b.Positional[0]));
+        foreach (var (name, module) in _modules)
+            if (name.StartsWith("tensorflow.", StringComparison.Ordinal)) module.UnknownReason ??= "this part of TensorFlow is not modelled here";
         return tf;
     }
 }

@@ -40,7 +40,39 @@ public sealed partial class KerasRuntime
         DefineLayerClass();
         DefineModelClass();
         RegisterModules();
+        _py.BuildsModel = BuildsModel;
+        _py.ModelFailureSkipped = ModelFailureSkipped;
+        _py.UnknownSummary = unknown => UnprintedSummaries.Add(
+            $"line {_py.CurrentPosition.Line}: {unknown.Expression}.summary() was not printed: {unknown.Expression} is not known ({unknown.Origin})");
     }
+
+    /// <summary>Summaries the code asked for that could not be printed exactly (the model is unknown, or was built
+    /// from data whose shape is unknown), one line each.</summary>
+    public List<string> UnprintedSummaries { get; } = [];
+
+    /// <summary>Keras functions that do not build models: data, training and settings.</summary>
+    private static readonly string[] NonModelFunctions =
+        ["keras.utils.", "keras.datasets.", "keras.preprocessing.", "keras.callbacks.", "keras.optimizers.", "keras.losses.", "keras.metrics."];
+
+    /// <summary>Functions that compute on tensors: they build part of a model only when given a Keras tensor (on data
+    /// they compute values, which are unknown here).</summary>
+    private static readonly string[] OperationFunctions = ["tensorflow.", "keras.ops.", "keras.backend.", "keras.activations."];
+
+    /// <summary>Whether a callable with these arguments, or an object being configured, builds or changes a model:
+    /// layer classes, the methods of layers, models and tensors, the Keras functions that make layers or models, and
+    /// operations on Keras tensors.</summary>
+    private bool BuildsModel(object? target, Args args) => target switch
+    {
+        PyBuiltin { AcceptsUnknown: true } or PyBoundMethod { Function: PyBuiltin { AcceptsUnknown: true } } => false,
+        PyBoundMethod m => IsModelPart(m.Self),
+        PyClass c => c.IsSubclassOf(LayerClass),
+        PyBuiltin b when OperationFunctions.Any(p => b.Name.StartsWith(p, StringComparison.Ordinal)) =>
+            args.Positional.Concat(args.Keywords.Select(k => k.Value)).Any(v => IsModelPart(v) || v is PyList or PyTuple && _py.ToList(v).Any(IsModelPart)),
+        PyBuiltin b => b.Name.StartsWith("keras.", StringComparison.Ordinal) && !NonModelFunctions.Any(p => b.Name.StartsWith(p, StringComparison.Ordinal)),
+        _ => IsModelPart(target),
+    };
+
+    private bool IsModelPart(object? value) => value is PyInstance { Native: KerasObject or KerasTensor } || (value is PyInstance p && p.Class == WeightClass);
 
     public KerasVersion Version { get; }
     public KerasSession Session { get; private set; }
@@ -65,6 +97,10 @@ public sealed partial class KerasRuntime
 
     private PyBuiltin Method(string name, Func<PyInstance, Args, object?> body) =>
         new(name, (_, a) => body((PyInstance)a.Positional[0]!, new Args(a.Positional.Skip(1).ToList(), a.Keywords)), isMethod: true);
+
+    /// <summary>A method that builds nothing (training, saving, reading values): unknown arguments are welcome.</summary>
+    private PyBuiltin UnknownsAccepted(string name, Func<PyInstance, Args, object?> body) =>
+        new(name, (_, a) => body((PyInstance)a.Positional[0]!, new Args(a.Positional.Skip(1).ToList(), a.Keywords)), isMethod: true) { AcceptsUnknown = true };
 
     private PyProperty Property(string name, Func<PyInstance, object?> getter, Action<PyInstance, object?>? setter = null) =>
         new(new PyBuiltin(name, (_, a) => getter((PyInstance)a.Positional[0]!)),
@@ -211,7 +247,7 @@ public sealed partial class KerasRuntime
         {
             switch (key)
             {
-                case "input_shape": inputShape = Dims(value, "input_shape"); break;
+                case "input_shape" when className != "InputLayer": inputShape = Dims(value, "input_shape"); break; // InputLayer keeps it: its own shape
                 case "input_dim" when className != "Embedding": inputShape = [(long)ToBig(value)]; break; // Keras 1/2 shorthand for input_shape; Embedding's own key
                 case "batch_input_shape" or "batch_shape" when className != "InputLayer":
                     var dims = Dims(value, key);
@@ -223,6 +259,9 @@ public sealed partial class KerasRuntime
                 default: config[key] = ToJson(value); break;
             }
         }
+        // Keras 2's Embedding constructor gives itself input_shape=(input_length,), or (None,) without a length, so a
+        // Sequential that starts with one is built at once (reference: layer catalog G11); Keras 3 does not.
+        if (className == "Embedding" && !Version.IsKeras3) inputShape ??= [null];
         if (className == "InputLayer") return NewInputLayer(config);
         var declaration = LayerCatalog.Find(className)
             ?? throw _py.Raise("NotImplementedError", $"the Keras layer class {className} is not declared in ParamLens yet, so its shapes and parameters are unknown");
@@ -269,6 +308,26 @@ public sealed partial class KerasRuntime
     }
 
     /// <summary><c>layer(inputs)</c>: records a call in the graph and returns the output tensor(s).</summary>
+    /// <summary>A layer or model called on data (a numpy array, or values not computed here) computes values, which are
+    /// unknown here; a model not built yet is built by that call on data whose shape is not known. Data mixed with
+    /// Keras tensors cannot be derived.</summary>
+    private PyUnknown? EagerCall(PyInstance self, object? inputs)
+    {
+        var state = State(self);
+        var items = inputs is PyList or PyTuple ? _py.ToList(inputs) : [inputs];
+        var data = items.FirstOrDefault(i => i is PyUnknown or PyInstance { Native: ArrayShape });
+        if (data is null) return null;
+        // Inside a custom layer's call the inputs are the traced tensors: anything else there would shape the model.
+        if (_traceDepth > 0)
+            throw new UnderivableModelStop($"layer '{state.Name}' at line {_py.CurrentPosition.Line} is called on {_py.Repr(data)} inside a call() being traced; the model cannot be derived");
+        if (items.Any(IsModelPart))
+            throw new UnderivableModelStop($"layer '{state.Name}' at line {_py.CurrentPosition.Line} is called on Keras tensors together with {_py.Repr(data)}, which is not a tensor");
+        var model = state.Kind == KerasKind.Sequential ? SequentialModel(self) : state.Core as Model;
+        if (state.Kind is KerasKind.Sequential or KerasKind.SubclassedModel && model is not { IsBuilt: true })
+            state.BuiltFromUnknownData = true;
+        return data is PyUnknown u ? u.Derive($"{state.Name}(...)") : _py.NewUnknown($"{state.Name}(...)", "layers are not run on data here");
+    }
+
     public object? CallLayer(PyInstance self, Args args)
     {
         var state = State(self);
@@ -280,8 +339,7 @@ public sealed partial class KerasRuntime
         };
         if (state.Kind is KerasKind.Layer && state.Core?.ClassName == "MultiHeadAttention" && args.Positional.Count == 1 && args.HasKw("value"))
             inputsArg = new PyList([args.Positional[0], args.Kw("value"), .. args.HasKw("key") ? new[] { args.Kw("key") } : []]);
-        if (inputsArg is PyInstance { Native: ArrayShape })
-            throw _py.TypeError($"layer '{state.Name}' was called on a numpy array: this interpreter only builds graphs from keras.Input tensors");
+        if (EagerCall(self, inputsArg) is { } computed) return computed;
         var inputs = Tensors(inputsArg, $"layer '{state.Name}'");
         switch (state.Kind)
         {
@@ -324,7 +382,12 @@ public sealed partial class KerasRuntime
                 _py.Call(_py.Bind(userBuild, self, self.Class), new Args([shapes.Count == 1 ? BuildShape(shapes[0]) : new PyList(shapes.Select(s => BuildShape(s)).ToList())], []));
             var call = self.Class.Lookup("call", out _) ?? throw _py.Raise("NotImplementedError", $"{self.Class.Name} has no call() method");
             var argument = asList || inputs.Count > 1 ? new PyList(inputs.Select(t => (object?)Tensor(t)).ToList()) : (object?)Tensor(inputs[0]);
-            var result = _py.Call(_py.Bind(call, self, self.Class), new Args([argument], []));
+            // tf.keras passes `training` itself when call() declares it without a default (the signature's default,
+            // None); Keras 3 binds the signature and fails as Python does.
+            var passTraining = !Version.IsKeras3 && !Version.IsStandalone && call is PyFunction f
+                && f.Parameters.Select((p, n) => (p, n)).Any(x => x.p.Name == "training" && x.p.Kind is ParameterKind.Positional or ParameterKind.KeywordOnly
+                                                            && f.Defaults[x.n] == PyFunction.NoDefault);
+            var result = _py.Call(_py.Bind(call, self, self.Class), new Args([argument], passTraining ? [new("training", null)] : []));
             var outputs = Tensors(result, $"{self.Class.Name}.call()");
             CheckDeclaredOutputShape(self, shapes, outputs);
             var tracked = TrackedLayers(state).Select(l => State(l).Kind == KerasKind.Sequential ? SequentialModel(l) : State(l).Core).OfType<Layer>().ToList();
@@ -383,13 +446,29 @@ public sealed partial class KerasRuntime
 
     // ---------- models ----------
 
+    /// <summary>Every model object made so far: a skipped failure while building a model may have changed any of them.</summary>
+    private readonly List<KerasObject> _modelObjects = [];
+
+    private PyInstance Remembered(PyInstance model)
+    {
+        _modelObjects.Add(State(model));
+        return model;
+    }
+
+    /// <summary>A statement that failed while building or changing a model was skipped: the models that exist may be
+    /// half changed by it, so their summaries are not printed from now on.</summary>
+    private void ModelFailureSkipped(string line)
+    {
+        foreach (var state in _modelObjects) state.ChangedBySkippedFailure ??= line;
+    }
+
     private object? ConstructModel(Interpreter i, PyClass cls, Args args)
     {
         if (cls != ModelClass)
-            return new PyInstance(cls) { Native = new KerasObject(KerasKind.SubclassedModel, () => SubclassName(cls.Name)) { ClassName = cls.Name } };
+            return Remembered(new PyInstance(cls) { Native = new KerasObject(KerasKind.SubclassedModel, () => SubclassName(cls.Name)) { ClassName = cls.Name } });
         var inputs = args.Get(0, "inputs") ?? throw i.TypeError("Model() needs inputs and outputs (or subclass keras.Model)");
         var outputs = args.Get(1, "outputs") ?? throw i.TypeError("Model() needs outputs");
-        var self = new PyInstance(cls) { Native = new KerasObject(KerasKind.Functional, "") };
+        var self = Remembered(new PyInstance(cls) { Native = new KerasObject(KerasKind.Functional, "") });
         return MakeFunctional(self, inputs, outputs, args.Kw("name") as string, args.HasKw("trainable") ? i.Truthy(args.Kw("trainable")) : null);
     }
 
@@ -420,7 +499,7 @@ public sealed partial class KerasRuntime
     private object? ConstructSequential(Interpreter i, PyClass cls, Args args)
     {
         var name = args.Get(1, "name") as string ?? Session.Sequential([]).Name;
-        var self = new PyInstance(cls) { Native = new KerasObject(KerasKind.Sequential, name) };
+        var self = Remembered(new PyInstance(cls) { Native = new KerasObject(KerasKind.Sequential, name) });
         if (args.Get(0, "layers") is { } layers)
             foreach (var layer in i.ToList(layers)) AddToSequential(self, layer);
         if (args.HasKw("trainable")) State(self).Trainable = i.Truthy(args.Kw("trainable"));
@@ -430,9 +509,7 @@ public sealed partial class KerasRuntime
     private void AddToSequential(PyInstance self, object? layer)
     {
         var state = State(self);
-        if (state.Core is { IsBuilt: true })
-            throw Error($"adding a layer to Sequential model '{state.Name}' after it was built is not supported");
-        state.Core = null;
+        ForgetBuiltSequential(state);
         switch (layer)
         {
             case PyInstance { Native: KerasTensor t } when state.SequentialLayers.Count == 0 && t.Node.IsInput:
@@ -445,6 +522,18 @@ public sealed partial class KerasRuntime
             default:
                 throw _py.TypeError($"Sequential.add expects a layer, got {_py.TypeName(layer)}");
         }
+    }
+
+    /// <summary>A built Sequential changed by <c>add</c> or <c>pop</c> is built again on the same input, as Keras does
+    /// (each summary shows the model as it is then); summaries taken before keep the model as it was.</summary>
+    private void ForgetBuiltSequential(KerasObject state)
+    {
+        if (state.Core is Model { IsBuilt: true } built)
+        {
+            state.RebuildInput = built.Inputs[0];
+            Models.RemoveAll(m => m.Model == built);
+        }
+        state.Core = null;
     }
 
     /// <summary>The graph of a Sequential model: built when its input shape is known (an Input or input_shape on the first
@@ -468,6 +557,11 @@ public sealed partial class KerasRuntime
             var input = (Model)Session.Sequential(items.Skip(1).Select(l => CoreOf(l)).ToList(), state.Name);
             model = input;
             model.BuildSequential(first.Core.InboundNodes[0].Outputs[0]);
+        }
+        else if (state.RebuildInput is { } input)
+        {
+            model = Session.Sequential(items.Select(CoreOf).ToList(), state.Name);
+            model.BuildSequential(input);
         }
         else if (first?.InputShape is { } shape)
             model = Session.Sequential(items.Select(CoreOf).ToList(), state.Name, shape);
@@ -569,7 +663,14 @@ public sealed partial class KerasRuntime
 
     private object? Summary(PyInstance self, Args args)
     {
-        var model = BuiltModel(self, "print a summary");
+        if (UnprintableReason(self) is { } why)
+        {
+            UnprintedSummaries.Add($"line {_py.CurrentPosition.Line}: the summary of model '{State(self).Name}' was not printed: {why}");
+            return null;
+        }
+        // Keras 3 prints an unbuilt Sequential too (its rows "?" and "0 (unbuilt)"); earlier versions raise.
+        var model = Version.IsKeras3 && State(self).Kind == KerasKind.Sequential ? SequentialModel(self) : BuiltModel(self, "print a summary");
+        model.Optimizer = Version.IsKeras3 ? State(self).Optimizer?.Built : null;
         var arguments = new SummaryArguments(
             args.Get(0, "line_length") is { } ll ? (int)ToBig(ll) : null,
             _py.Truthy(args.Get(3, "expand_nested", false)),
