@@ -47,4 +47,12 @@ public class KerasEraEvidenceTests
     [Fact]
     public void No_evidence_says_nothing() =>
         Assert.Null(Inferred(("import keras\nx = 1", ""), ("print(x)", "1\n")));
+
+    [Fact]
+    public void Colab_tensorflow_version_magic_selects_tf_keras()
+    {
+        Assert.Equal("2.6.0", Inferred(("%tensorflow_version 2.x\nimport tensorflow as tf", "")));
+        Assert.Equal("2.2.4-tf", KerasEraEvidence.FromSource("  %tensorflow_version 1.x\n")?.Version.Text);
+        Assert.Null(KerasEraEvidence.FromSource("x = 1 % tensorflow_version"));
+    }
 }

@@ -33,7 +33,9 @@ internal static partial class KerasEraEvidence
         if (printedKerasVersion is not null && KerasVersion.TryParse(printedKerasVersion) is { } printed)
             return (printed, $"a cell printed keras.__version__ as '{printedKerasVersion}'");
         if (table is null)
-            return standaloneBackend ? (KerasVersion.Parse("2.3.1"), "a cell printed \"Using TensorFlow backend.\" (standalone Keras 2.0–2.3)") : null;
+            return standaloneBackend
+                ? (KerasVersion.Parse("2.3.1"), "a cell printed \"Using TensorFlow backend.\" (standalone Keras 2.0–2.3)")
+                : FromSource(string.Join("\n", cells.Select(c => c.Source)));
         if (table.Contains('┏'))
             return (KerasVersion.Keras3, "a stored summary table has Keras 3's box drawing");
         var lines = table.Replace("\r\n", "\n").Split('\n');
@@ -50,6 +52,15 @@ internal static partial class KerasEraEvidence
             ? (KerasVersion.Parse("2.3.1"), "a stored summary table separates its rows with underscore rules and the code imports standalone Keras (2.0–2.3)")
             : (KerasVersion.Parse("2.2.4"), "a stored summary table has no Model: line (standalone Keras up to 2.2.4)");
     }
+
+    /// <summary>What the code alone says: Colab's <c>%tensorflow_version 1.x</c> selects TensorFlow 1.15, whose tf.keras is
+    /// 2.2.4-tf; <c>%tensorflow_version 2.x</c> selects the TensorFlow 2 of the day (2.0 to about 2.9, tf.keras with the
+    /// same counts throughout), emulated as 2.6, the last of the underscore-rule printers.</summary>
+    public static (KerasVersion Version, string Why)? FromSource(string code) =>
+        TensorflowVersionMagic().Match(code) is not { Success: true } m ? null
+        : m.Groups[1].Value == "1"
+            ? (KerasVersion.Parse("2.2.4-tf"), "the code selects TensorFlow 1 (%tensorflow_version 1.x), whose tf.keras is 2.2.4-tf")
+            : (KerasVersion.Parse("2.6.0"), "the code selects TensorFlow 2 in Colab (%tensorflow_version 2.x: tf.keras 2.x, before Keras 3); the table layout of 2.0–2.6 is assumed");
 
     /// <summary>The code cells' sources and stored text outputs (streams and plain-text results), in order.</summary>
     public static IEnumerable<(string Source, string Output)> Cells(JsonArray cells)
@@ -74,6 +85,9 @@ internal static partial class KerasEraEvidence
 
     [GeneratedRegex(@"\b(?:tensorflow\.keras|tf\.keras|tensorflow\s+import\s+keras)\b")]
     private static partial Regex TfKerasImport();
+
+    [GeneratedRegex(@"(?m)^\s*%tensorflow_version\s+([12])\.x")]
+    private static partial Regex TensorflowVersionMagic();
 
     [GeneratedRegex(@"\bkeras\.__version__")]
     private static partial Regex KerasVersionExpression();

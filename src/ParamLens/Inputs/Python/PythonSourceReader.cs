@@ -26,6 +26,11 @@ internal sealed class PythonSourceReader : IModelReader
             : "the file is not UTF-8 text, so it is not Python source");
         var (source, replaced) = IPythonSyntax.ToPython(text);
         List<string> notes = IPythonSyntax.Note(input.Name, replaced) is { } note ? [note] : [];
+        if (options.VersionOverride is null && options.Program.Version is null && KerasEraEvidence.FromSource(text) is var (version, why))
+        {
+            options = options with { Program = options.Program with { Version = version } };
+            notes.Add($"{input.Name}: emulating Keras {version} because {why}; --keras-version sets another");
+        }
         try
         {
             return Document(source, input.Name, input.Folder, options, Format, notes);
