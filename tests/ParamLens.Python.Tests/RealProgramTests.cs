@@ -426,4 +426,34 @@ public class RealProgramTests
         // Dense(3 -> 4) 16 frozen, Dense(4 -> 1) 5 trainable.
         if (!unprinted) Py.AssertCounts(Assert.Single(run.Summaries).Model, 21, 5);
     }
+    [Fact]
+    public void Namedtuples_And_Dataclasses_Hold_Settings()
+    {
+        // The expected text is what CPython 3 prints for this code.
+        var printed = Py.Output("""
+            from collections import namedtuple
+            from dataclasses import dataclass, field, asdict
+            Config = namedtuple('Config', 'units rate', defaults=[0.5])
+            c = Config(64)
+            u, r = c
+            print(c, c.units, c[1], u, r, len(c), c._replace(rate=0.1), c._asdict(), Config._fields)
+            @dataclass
+            class Base:
+                name: str = 'model'
+            @dataclass
+            class Hyper(Base):
+                units: int = 32
+                layers: list = field(default_factory=list)
+                dropout: float = field(default=0.2)
+                def __post_init__(self):
+                    self.total = self.units * 2
+            h = Hyper(units=16)
+            print(h, h.total, asdict(h), h == Hyper(units=16), h == Hyper())
+            """);
+        Assert.Equal("""
+            Config(units=64, rate=0.5) 64 0.5 64 0.5 2 Config(units=64, rate=0.1) {'units': 64, 'rate': 0.5} ('units', 'rate')
+            Hyper(name='model', units=16, layers=[], dropout=0.2) 32 {'name': 'model', 'units': 16, 'layers': [], 'dropout': 0.2} True False
+
+            """, printed);
+    }
 }
