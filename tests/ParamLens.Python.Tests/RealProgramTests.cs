@@ -456,4 +456,11 @@ public class RealProgramTests
 
             """, printed);
     }
+    [Fact]
+    public void Sys_Exit_Still_Ends_The_Run()
+    {
+        var run = Lenient("import sys\nprint('a')\nsys.exit(0)\nprint('b')\n");
+        Assert.Equal("SystemExit", run.StoppedBy?.Kind);
+        Assert.Equal("a\n", run.Printed);
+    }
 }
