@@ -463,4 +463,20 @@ public class RealProgramTests
         Assert.Equal("SystemExit", run.StoppedBy?.Kind);
         Assert.Equal("a\n", run.Printed);
     }
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("2.2.4", false)]
+    public void A_Keras_2_Only_Import_Means_Keras_3_Would_Not_Print_This(string? version, bool incomplete)
+    {
+        var run = Lenient("""
+            from keras.models import Sequential
+            from keras.layers.core import Dense
+            from keras.utils import np_utils
+            model = Sequential([Dense(2, input_shape=(3,))])
+            model.summary()
+            """, version is null ? null : KerasVersion.Parse(version));
+        Assert.Equal(incomplete, run.Incomplete);
+        Assert.Equal(incomplete, run.Notes.Any(n => n.Contains("line 2: keras.layers.core exists only in Keras 2")));
+        Py.AssertCounts(Assert.Single(run.Summaries).Model, 8, 8);
+    }
 }

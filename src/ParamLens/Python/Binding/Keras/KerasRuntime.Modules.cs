@@ -27,14 +27,17 @@ public sealed partial class KerasRuntime
         var modules = _py.BuiltinModules;
         foreach (var root in new[] { "keras", "tensorflow.keras", "tf_keras" })
         {
-            modules[root] = _ => keras;
+            modules[root] = _ => root == "tf_keras" ? Keras2Only(root, keras) : keras;
             foreach (var sub in SubmoduleNames) modules[$"{root}.{sub}"] = _ => (PyModule)keras.Dict[sub]!;
             // Keras 2 module paths that code still imports from.
             foreach (var legacy in new[] { "core", "convolutional", "normalization", "pooling", "merge", "recurrent", "embeddings", "advanced_activations", "wrappers", "noise" })
-                modules[$"{root}.layers.{legacy}"] = _ => (PyModule)keras.Dict["layers"]!;
-            foreach (var engine in new[] { "engine", "engine.topology", "engine.training", "engine.input_layer", "src", "src.layers", "src.models" })
-                modules[$"{root}.{engine}"] = _ => engine.Contains("layers") ? (PyModule)keras.Dict["layers"]! : Engine();
-            modules[$"{root}.utils.vis_utils"] = _ => (PyModule)keras.Dict["utils"]!;
+                modules[$"{root}.layers.{legacy}"] = _ => Keras2Only($"{root}.layers.{legacy}", (PyModule)keras.Dict["layers"]!);
+            foreach (var engine in new[] { "engine", "engine.topology", "engine.training", "engine.input_layer" })
+                modules[$"{root}.{engine}"] = _ => Keras2Only($"{root}.{engine}", Engine());
+            foreach (var src in new[] { "src", "src.layers", "src.models" })
+                modules[$"{root}.{src}"] = _ => src.Contains("layers") ? (PyModule)keras.Dict["layers"]! : Engine();
+            modules[$"{root}.utils.vis_utils"] = _ => Keras2Only($"{root}.utils.vis_utils", (PyModule)keras.Dict["utils"]!);
+            modules[$"{root}.utils.np_utils"] = _ => Keras2Only($"{root}.utils.np_utils", (PyModule)keras.Dict["utils"]!);
             modules[$"{root}.preprocessing"] = _ => (PyModule)keras.Dict["preprocessing"]!;
             foreach (var part in new[] { "sequence", "text", "image" })
                 modules[$"{root}.preprocessing.{part}"] = _ => (PyModule)((PyModule)keras.Dict["preprocessing"]!).Dict[part]!;
@@ -46,6 +49,17 @@ public sealed partial class KerasRuntime
         modules["tensorflow.nn"] = _ => (PyModule)BuildTensorflow(keras).Dict["nn"]!;
         modules["tensorflow.math"] = _ => (PyModule)BuildTensorflow(keras).Dict["math"]!;
         _py.AttributeAssigned = Track;
+    }
+
+    /// <summary>The first import of a module path that only Keras 2 has (<c>keras.layers.core</c>,
+    /// <c>keras.utils.np_utils</c>, <c>tf_keras</c>, …) when Keras 3 is emulated, with its line: Keras 3 would fail
+    /// there, so the summaries of such a program are not what Keras 3 prints.</summary>
+    public string? Keras2OnlyImport { get; private set; }
+
+    private PyModule Keras2Only(string path, PyModule module)
+    {
+        if (Version.IsKeras3) Keras2OnlyImport ??= $"line {_py.CurrentPosition.Line}: {path} exists only in Keras 2, and Keras 3 (emulated) has no such module; give --keras-version for the Keras this program was written for";
+        return module;
     }
 
     private PyModule Engine()
