@@ -39,8 +39,10 @@ public sealed partial class KerasRuntime
             modules[$"{root}.utils.vis_utils"] = _ => Keras2Only($"{root}.utils.vis_utils", (PyModule)keras.Dict["utils"]!);
             modules[$"{root}.utils.np_utils"] = _ => Keras2Only($"{root}.utils.np_utils", (PyModule)keras.Dict["utils"]!);
             modules[$"{root}.preprocessing"] = _ => (PyModule)keras.Dict["preprocessing"]!;
-            foreach (var part in new[] { "sequence", "text", "image" })
+            foreach (var part in new[] { "sequence", "image" })
                 modules[$"{root}.preprocessing.{part}"] = _ => (PyModule)((PyModule)keras.Dict["preprocessing"]!).Dict[part]!;
+            // keras.preprocessing.text (Tokenizer) is gone from Keras 3 (keras/api/preprocessing has image and sequence).
+            modules[$"{root}.preprocessing.text"] = _ => Keras2Only($"{root}.preprocessing.text", (PyModule)((PyModule)keras.Dict["preprocessing"]!).Dict["text"]!);
             modules[$"{root}.optimizers.schedules"] = _ => (PyModule)((PyModule)keras.Dict["optimizers"]!).Dict["schedules"]!;
             foreach (var ds in new[] { "mnist", "fashion_mnist", "cifar10", "cifar100", "boston_housing", "imdb", "reuters" })
                 modules[$"{root}.datasets.{ds}"] = _ => (PyModule)((PyModule)keras.Dict["datasets"]!).Dict[ds]!;
