@@ -479,4 +479,22 @@ public class RealProgramTests
         Assert.Equal(incomplete, run.Notes.Any(n => n.Contains("line 2: keras.layers.core exists only in Keras 2")));
         Py.AssertCounts(Assert.Single(run.Summaries).Model, 8, 8);
     }
+    [Theory]
+    [InlineData("keras.backend.set_image_data_format('channels_first')", true)]
+    [InlineData("keras.backend.set_image_data_format('channels_last')", false)]
+    [InlineData("keras.config.set_floatx('float64')", true)]
+    [InlineData("keras.backend.set_floatx('float32')", false)]
+    [InlineData("keras.mixed_precision.set_global_policy('mixed_float16')", false)] // variables stay float32 (G14)
+    [InlineData("keras.config.set_dtype_policy('float16')", true)]
+    public void A_Keras_Setting_Not_Applied_Leaves_The_Summaries_After_It_Unprinted(string setting, bool unprinted)
+    {
+        var run = Lenient($"""
+            import keras
+            {setting}
+            model = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(4, 3)])
+            model.summary()
+            """);
+        Assert.Equal(unprinted, run.Incomplete);
+        Assert.Equal(unprinted, !run.Printed.Contains("Total params"));
+    }
 }

@@ -789,7 +789,11 @@ public sealed partial class Interpreter
     public object? Call(object? function, Args args)
     {
         Step();
-        if (function is PyUnknown unknownFunction) return unknownFunction.Derive($"{unknownFunction.Expression}(...)");
+        if (function is PyUnknown unknownFunction)
+        {
+            UnknownCalled?.Invoke(unknownFunction, args);
+            return unknownFunction.Derive($"{unknownFunction.Expression}(...)");
+        }
         // An object called is checked when its __call__ method is.
         var buildsModel = function is not PyInstance && BuildsModel?.Invoke(function, args) == true;
         if (CallWithUnknown(function, args, buildsModel, out var unknownResult)) return unknownResult;

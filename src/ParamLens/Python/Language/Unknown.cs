@@ -48,6 +48,9 @@ public sealed partial class Interpreter
     /// <summary>Statements skipped that failed while building or changing a model.</summary>
     public int ModelFailuresSkipped { get; private set; }
 
+    /// <summary>Set by the Keras binding: an unknown value is called (it may be a Keras setting function).</summary>
+    public Action<PyUnknown, Args>? UnknownCalled { get; set; }
+
     /// <summary>Set by the Keras binding: <c>x.summary()</c> on an unknown value, which may be a model.</summary>
     public Action<PyUnknown>? UnknownSummary { get; set; }
 

@@ -177,9 +177,9 @@ public sealed partial class KerasRuntime
         var m = Mod("keras.backend");
         var dataFormat = "channels_last";
         Fn(m, "image_data_format", _ => dataFormat);
-        Fn(m, "set_image_data_format", a => { dataFormat = (string)a.Positional[0]!; return null; });
+        Fn(m, "set_image_data_format", a => { dataFormat = (string)a.Positional[0]!; SettingChanged("set_image_data_format", a); return null; });
         Fn(m, "floatx", _ => "float32");
-        Fn(m, "set_floatx", _ => null);
+        Fn(m, "set_floatx", a => { SettingChanged("set_floatx", a); return null; });
         Fn(m, "epsilon", _ => 1e-7);
         Fn(m, "backend", _ => "tensorflow");
         Fn(m, "int_shape", a => ShapeTuple(AsTensor(a.Positional[0], "int_shape").Shape));
