@@ -98,6 +98,8 @@ public sealed partial class KerasRuntime
         keras.Dict["models"] = models;
         keras.Dict["backend"] = BuildBackend();
         keras.Dict["utils"] = BuildUtils();
+        // keras/src/backend/common/global_state.py exports clear_session as keras.utils.clear_session too (Keras 3).
+        if (Version.IsKeras3) ((PyModule)keras.Dict["utils"]!).Dict["clear_session"] = ((PyModule)keras.Dict["backend"]!).Dict["clear_session"];
         ((PyModule)keras.Dict["backend"]!).UnknownReason = "this backend function is not modelled here";
         ((PyModule)keras.Dict["utils"]!).UnknownReason = "this utility is not modelled here";
         keras.Dict["saving"] = BuildUtils();

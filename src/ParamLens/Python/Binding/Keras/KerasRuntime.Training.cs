@@ -161,6 +161,12 @@ public sealed partial class KerasRuntime
     /// <summary>A call of a Keras setting function (modelled, or unknown such as <c>keras.config.set_floatx</c>).</summary>
     private void SettingChanged(string function, Args args)
     {
+        // Resetting Keras' automatic names in a way not modelled here changes every name printed afterwards.
+        if (function is "clear_session" or "reset_uids" or "reset_default_graph")
+        {
+            _settingNotModelled ??= $"{function}() at line {_py.CurrentPosition.Line} may restart Keras' automatic names, which is not modelled here";
+            return;
+        }
         if (!ModelledSettings.TryGetValue(function, out var defaults)) return;
         var value = args.Positional.FirstOrDefault() ?? args.Keywords.FirstOrDefault().Value;
         if (value is string s && defaults.Contains(s)) return;
