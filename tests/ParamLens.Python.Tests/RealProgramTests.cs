@@ -427,4 +427,77 @@ public class RealProgramTests
         // Dense(3 -> 4) 16 frozen, Dense(4 -> 1) 5 trainable.
         if (!unprinted) Py.AssertCounts(Assert.Single(run.Summaries).Model, 21, 5);
     }
+    [Fact]
+    public void Namedtuples_And_Dataclasses_Hold_Settings()
+    {
+        // The expected text is what CPython 3 prints for this code.
+        var printed = Py.Output("""
+            from collections import namedtuple
+            from dataclasses import dataclass, field, asdict
+            Config = namedtuple('Config', 'units rate', defaults=[0.5])
+            c = Config(64)
+            u, r = c
+            print(c, c.units, c[1], u, r, len(c), c._replace(rate=0.1), c._asdict(), Config._fields)
+            @dataclass
+            class Base:
+                name: str = 'model'
+            @dataclass
+            class Hyper(Base):
+                units: int = 32
+                layers: list = field(default_factory=list)
+                dropout: float = field(default=0.2)
+                def __post_init__(self):
+                    self.total = self.units * 2
+            h = Hyper(units=16)
+            print(h, h.total, asdict(h), h == Hyper(units=16), h == Hyper())
+            """);
+        Assert.Equal("""
+            Config(units=64, rate=0.5) 64 0.5 64 0.5 2 Config(units=64, rate=0.1) {'units': 64, 'rate': 0.5} ('units', 'rate')
+            Hyper(name='model', units=16, layers=[], dropout=0.2) 32 {'name': 'model', 'units': 16, 'layers': [], 'dropout': 0.2} True False
+
+            """, printed);
+    }
+    [Fact]
+    public void Sys_Exit_Still_Ends_The_Run()
+    {
+        var run = Lenient("import sys\nprint('a')\nsys.exit(0)\nprint('b')\n");
+        Assert.Equal("SystemExit", run.StoppedBy?.Kind);
+        Assert.Equal("a\n", run.Printed);
+    }
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("2.2.4", false)]
+    public void A_Keras_2_Only_Import_Means_Keras_3_Would_Not_Print_This(string? version, bool incomplete)
+    {
+        var run = Lenient("""
+            from keras.models import Sequential
+            from keras.layers.core import Dense
+            from keras.utils import np_utils
+            model = Sequential([Dense(2, input_shape=(3,))])
+            model.summary()
+            """, version is null ? null : KerasVersion.Parse(version));
+        Assert.Equal(incomplete, run.Incomplete);
+        Assert.Equal(incomplete, run.Notes.Any(n => n.Contains("line 2: keras.layers.core exists only in Keras 2")));
+        Py.AssertCounts(Assert.Single(run.Summaries).Model, 8, 8);
+    }
+    [Theory]
+    [InlineData("keras.backend.set_image_data_format('channels_first')", true)]
+    [InlineData("keras.backend.set_image_data_format('channels_last')", false)]
+    [InlineData("keras.config.set_floatx('float64')", true)]
+    [InlineData("keras.backend.set_floatx('float32')", false)]
+    [InlineData("keras.mixed_precision.set_global_policy('mixed_float16')", false)] // variables stay float32 (G14)
+    [InlineData("keras.config.set_dtype_policy('float16')", true)]
+    [InlineData("keras.backend.reset_uids()", true)]  // not in Keras 3's backend: whatever it does to names is unknown
+    [InlineData("keras.utils.clear_session()", false)] // Keras 3 exports clear_session here too
+    public void A_Keras_Setting_Not_Applied_Leaves_The_Summaries_After_It_Unprinted(string setting, bool unprinted)
+    {
+        var run = Lenient($"""
+            import keras
+            {setting}
+            model = keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(4, 3)])
+            model.summary()
+            """);
+        Assert.Equal(unprinted, run.Incomplete);
+        Assert.Equal(unprinted, !run.Printed.Contains("Total params"));
+    }
 }

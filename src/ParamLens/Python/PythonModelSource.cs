@@ -139,10 +139,12 @@ public static class PythonModelSource
         foreach (var (name, value) in globals)
             if (value is PyInstance { Native: KerasObject { Core: Model { IsBuilt: true } m } }) variables[name] = m;
         var notes = interpreter.Notes.Concat(keras.UnprintedSummaries.Select(s => $"note: {s}")).ToList();
+        if (keras.Keras2OnlyImport is { } keras2) notes.Add($"note: {keras2}");
         return new PythonRun
         {
             Notes = notes,
             Incomplete = keras.UnprintedSummaries.Count > 0 || (stopped is not null && SummaryNotReached(source, file, stopped))
+                         || (keras.Keras2OnlyImport is not null && keras.Summaries.Count > 0)
                          || (keras.Summaries.Count == 0 && interpreter.ModelFailuresSkipped > 0),
             Models = models,
             TopLevelModels = models.Where(m => !nested.Contains(m)).ToList(),

@@ -47,7 +47,7 @@ public sealed partial class Interpreter
     private object? RichCompare(string op, object? a, object? b)
     {
         if (op is not ("is" or "is not") && (a is PyUnknown || b is PyUnknown))
-            return ((a as PyUnknown) ?? (PyUnknown)b!).Derive($"{(a as PyUnknown)?.Expression ?? TypeName(a)} {op} {(b as PyUnknown)?.Expression ?? TypeName(b)}");
+            return ((a as PyUnknown) ?? (PyUnknown)b!).Derive($"{(a as PyUnknown)?.Expression ?? Sketch(a)} {op} {(b as PyUnknown)?.Expression ?? Sketch(b)}");
         var dunder = op switch { "<" => "__lt__", "<=" => "__le__", ">" => "__gt__", ">=" => "__ge__", "!=" => "__ne__", "==" => "__eq__", _ => null };
         if (dunder is null) return Compare(op, a, b);
         var reflected = op switch { "<" => "__gt__", "<=" => "__ge__", ">" => "__lt__", ">=" => "__le__", _ => dunder };
@@ -121,7 +121,7 @@ public sealed partial class Interpreter
     public object? Binary(string op, object? a, object? b)
     {
         if (a is PyUnknown || b is PyUnknown)
-            return ((a as PyUnknown) ?? (PyUnknown)b!).Derive($"{(a as PyUnknown)?.Expression ?? Repr(a)} {op} {(b as PyUnknown)?.Expression ?? Repr(b)}");
+            return ((a as PyUnknown) ?? (PyUnknown)b!).Derive($"{(a as PyUnknown)?.Expression ?? Sketch(a)} {op} {(b as PyUnknown)?.Expression ?? Sketch(b)}");
         if (a is PyInstance || b is PyInstance || NativeOperand(a) || NativeOperand(b))
         {
             var name = Dunders[op];
@@ -383,7 +383,7 @@ public sealed partial class Interpreter
     public object? GetItem(object? target, object? index)
     {
         if (target is PyUnknown u) return u.Derive($"{u.Expression}[...]");
-        if ((index as PyUnknown ?? FindUnknownIndex(index)) is { } unknownIndex) return unknownIndex.Derive($"{Repr(target)}[{unknownIndex.Expression}]");
+        if ((index as PyUnknown ?? FindUnknownIndex(index)) is { } unknownIndex) return unknownIndex.Derive($"{Sketch(target)}[{unknownIndex.Expression}]");
         switch (target)
         {
             case PyList l:
@@ -410,10 +410,19 @@ public sealed partial class Interpreter
         throw TypeError($"'{TypeName(target)}' object is not subscriptable");
     }
 
+    /// <summary>A value as a short text for an unknown value's expression: numbers and short strings as written,
+    /// anything else by its type (never a long repr).</summary>
+    private string Sketch(object? value) => value switch
+    {
+        null or bool or BigInteger or double => ReprStatic(value),
+        string s when s.Length <= 20 => ReprStatic(s),
+        _ => TypeName(value),
+    };
+
     /// <summary>An unknown value inside a slice or tuple index (<c>x[:n]</c> with <c>n</c> unknown).</summary>
     private static PyUnknown? FindUnknownIndex(object? index) => index switch
     {
-        PySlice s => (s.Start ?? s.Stop ?? s.Step) is null ? null : new[] { s.Start, s.Stop, s.Step }.OfType<PyUnknown>().FirstOrDefault(),
+        PySlice s => new[] { s.Start, s.Stop, s.Step }.OfType<PyUnknown>().FirstOrDefault(),
         PyTuple t => t.Items.Select(FindUnknownIndex).FirstOrDefault(x => x is not null) ?? t.Items.OfType<PyUnknown>().FirstOrDefault(),
         _ => null,
     };

@@ -222,6 +222,14 @@ public sealed partial class Interpreter
                 AugAssign(s, scope);
                 return Flow.Normal;
             case AnnAssignStmt s:
+                // A class body keeps its annotated names in order (dataclasses read them); the annotations themselves
+                // mean nothing here.
+                if (scope.IsClassBody && s.Target is NameExpr annotated)
+                {
+                    if (!scope.Vars.TryGetValue("__annotations__", out var known) || known is not PyDict annotations)
+                        scope.Vars["__annotations__"] = annotations = new PyDict();
+                    annotations.Items[annotated.Id] = null;
+                }
                 if (s.Value is not null) Assign(s.Target, Eval(s.Value, scope), scope);
                 return Flow.Normal;
             case IfStmt s:
@@ -781,7 +789,11 @@ public sealed partial class Interpreter
     public object? Call(object? function, Args args)
     {
         Step();
-        if (function is PyUnknown unknownFunction) return unknownFunction.Derive($"{unknownFunction.Expression}(...)");
+        if (function is PyUnknown unknownFunction)
+        {
+            UnknownCalled?.Invoke(unknownFunction, args);
+            return unknownFunction.Derive($"{unknownFunction.Expression}(...)");
+        }
         // An object called is checked when its __call__ method is.
         var buildsModel = function is not PyInstance && BuildsModel?.Invoke(function, args) == true;
         if (CallWithUnknown(function, args, buildsModel, out var unknownResult)) return unknownResult;

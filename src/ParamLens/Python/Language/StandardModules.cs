@@ -22,6 +22,7 @@ public static partial class StandardModules
         m["os"] = Os;
         m["os.path"] = OsPath;
         m["argparse"] = Argparse;
+        m["dataclasses"] = Dataclasses;
         m["copy"] = Copy;
         m["json"] = Json;
         m["string"] = StringModule;
@@ -161,6 +162,7 @@ public static partial class StandardModules
     {
         var m = Partial("collections");
         m.Dict["OrderedDict"] = i.Builtins.Dict["dict"];
+        m.Dict["namedtuple"] = i.Fn("collections.namedtuple", NamedTuple);
         return m;
     }
 

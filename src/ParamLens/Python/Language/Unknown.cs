@@ -14,15 +14,14 @@ public sealed class PyUnknown(string expression, string origin)
 
     /// <summary>A value obtained from this one by an operation written as <paramref name="expression"/>.</summary>
     public PyUnknown Derive(string expression) => new(expression, Origin);
-
-    public override string ToString() => $"{Expression} ({Origin})";
 }
 
 /// <summary>Code asked an unknown value something only its value answers (its truth, its items): the statement cannot
 /// run. Python code cannot catch it; at the top level of a module the statement is skipped.</summary>
 public sealed class UnknownValueStop(string message) : InterpreterStop(message);
 
-/// <summary>An unknown value would configure a layer or model: the model cannot be derived, and the run ends.</summary>
+/// <summary>An unknown value would configure a layer or model: the model cannot be derived. Python code cannot catch
+/// it; at the top level of a module the statement is skipped and the models made so far are not printed again.</summary>
 public sealed class UnderivableModelStop(string message) : InterpreterStop(message);
 
 public sealed partial class Interpreter
@@ -30,7 +29,8 @@ public sealed partial class Interpreter
     private const int MaxUnknownSearch = 10_000;
 
     /// <summary>Skip a statement at the top level of a module that fails (with a note), binding the names it would
-    /// have bound to unknown values, instead of ending the run; failures that touch a model still end it.</summary>
+    /// have bound to unknown values, instead of ending the run (limits, sandbox refusals and <c>sys.exit</c> still end
+    /// it).</summary>
     public bool SkipFailingStatements { get; set; }
 
     /// <summary>One line per statement skipped, module not available, or summary not printed, in order.</summary>
@@ -48,6 +48,9 @@ public sealed partial class Interpreter
     /// <summary>Statements skipped that failed while building or changing a model.</summary>
     public int ModelFailuresSkipped { get; private set; }
 
+    /// <summary>Set by the Keras binding: an unknown value is called (it may be a Keras setting function).</summary>
+    public Action<PyUnknown, Args>? UnknownCalled { get; set; }
+
     /// <summary>Set by the Keras binding: <c>x.summary()</c> on an unknown value, which may be a model.</summary>
     public Action<PyUnknown>? UnknownSummary { get; set; }
 
@@ -57,13 +60,11 @@ public sealed partial class Interpreter
 
     public PyUnknown NewUnknown(string expression, string why) => new(expression, $"{why}, line {CurrentPosition.Line}");
 
-    private string Note(string text)
+    private void Note(string text)
     {
         var where = CurrentPosition;
         var file = where.File == Modules.GetValueOrDefault("__main__")?.File ? "" : $"{where.File}, ";
-        var note = $"note: {file}line {where.Line}: {text}";
-        Notes.Add(note);
-        return note;
+        Notes.Add($"note: {file}line {where.Line}: {text}");
     }
 
     /// <summary>The first unknown value among a call's arguments, also inside lists, tuples and dicts (each container
@@ -144,7 +145,7 @@ public sealed partial class Interpreter
         {
             return Exec(stmt, scope);
         }
-        catch (PyException e)
+        catch (PyException e) when (e.Value.Class.Name != "SystemExit")
         {
             Skip(stmt, scope, $"{e.Value.Class.Name}: {ExceptionMessage(e.Value)}", e.FromModel || _modelChanges != changesBefore || TouchesModel(stmt, scope));
         }

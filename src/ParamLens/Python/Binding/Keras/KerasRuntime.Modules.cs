@@ -27,17 +27,22 @@ public sealed partial class KerasRuntime
         var modules = _py.BuiltinModules;
         foreach (var root in new[] { "keras", "tensorflow.keras", "tf_keras" })
         {
-            modules[root] = _ => keras;
+            modules[root] = _ => root == "tf_keras" ? Keras2Only(root, keras) : keras;
             foreach (var sub in SubmoduleNames) modules[$"{root}.{sub}"] = _ => (PyModule)keras.Dict[sub]!;
             // Keras 2 module paths that code still imports from.
             foreach (var legacy in new[] { "core", "convolutional", "normalization", "pooling", "merge", "recurrent", "embeddings", "advanced_activations", "wrappers", "noise" })
-                modules[$"{root}.layers.{legacy}"] = _ => (PyModule)keras.Dict["layers"]!;
-            foreach (var engine in new[] { "engine", "engine.topology", "engine.training", "engine.input_layer", "src", "src.layers", "src.models" })
-                modules[$"{root}.{engine}"] = _ => engine.Contains("layers") ? (PyModule)keras.Dict["layers"]! : Engine();
-            modules[$"{root}.utils.vis_utils"] = _ => (PyModule)keras.Dict["utils"]!;
+                modules[$"{root}.layers.{legacy}"] = _ => Keras2Only($"{root}.layers.{legacy}", (PyModule)keras.Dict["layers"]!);
+            foreach (var engine in new[] { "engine", "engine.topology", "engine.training", "engine.input_layer" })
+                modules[$"{root}.{engine}"] = _ => Keras2Only($"{root}.{engine}", Engine());
+            foreach (var src in new[] { "src", "src.layers", "src.models" })
+                modules[$"{root}.{src}"] = _ => src.Contains("layers") ? (PyModule)keras.Dict["layers"]! : Engine();
+            modules[$"{root}.utils.vis_utils"] = _ => Keras2Only($"{root}.utils.vis_utils", (PyModule)keras.Dict["utils"]!);
+            modules[$"{root}.utils.np_utils"] = _ => Keras2Only($"{root}.utils.np_utils", (PyModule)keras.Dict["utils"]!);
             modules[$"{root}.preprocessing"] = _ => (PyModule)keras.Dict["preprocessing"]!;
-            foreach (var part in new[] { "sequence", "text", "image" })
+            foreach (var part in new[] { "sequence", "image" })
                 modules[$"{root}.preprocessing.{part}"] = _ => (PyModule)((PyModule)keras.Dict["preprocessing"]!).Dict[part]!;
+            // keras.preprocessing.text (Tokenizer) is gone from Keras 3 (keras/api/preprocessing has image and sequence).
+            modules[$"{root}.preprocessing.text"] = _ => Keras2Only($"{root}.preprocessing.text", (PyModule)((PyModule)keras.Dict["preprocessing"]!).Dict["text"]!);
             modules[$"{root}.optimizers.schedules"] = _ => (PyModule)((PyModule)keras.Dict["optimizers"]!).Dict["schedules"]!;
             foreach (var ds in new[] { "mnist", "fashion_mnist", "cifar10", "cifar100", "boston_housing", "imdb", "reuters" })
                 modules[$"{root}.datasets.{ds}"] = _ => (PyModule)((PyModule)keras.Dict["datasets"]!).Dict[ds]!;
@@ -46,6 +51,17 @@ public sealed partial class KerasRuntime
         modules["tensorflow.nn"] = _ => (PyModule)BuildTensorflow(keras).Dict["nn"]!;
         modules["tensorflow.math"] = _ => (PyModule)BuildTensorflow(keras).Dict["math"]!;
         _py.AttributeAssigned = Track;
+    }
+
+    /// <summary>The first import of a module path that only Keras 2 has (<c>keras.layers.core</c>,
+    /// <c>keras.utils.np_utils</c>, <c>tf_keras</c>, …) when Keras 3 is emulated, with its line: Keras 3 would fail
+    /// there, so the summaries of such a program are not what Keras 3 prints.</summary>
+    public string? Keras2OnlyImport { get; private set; }
+
+    private PyModule Keras2Only(string path, PyModule module)
+    {
+        if (Version.IsKeras3) Keras2OnlyImport ??= $"line {_py.CurrentPosition.Line}: {path} exists only in Keras 2, and Keras 3 (emulated) has no such module; give --keras-version for the Keras this program was written for";
+        return module;
     }
 
     private PyModule Engine()
@@ -82,6 +98,8 @@ public sealed partial class KerasRuntime
         keras.Dict["models"] = models;
         keras.Dict["backend"] = BuildBackend();
         keras.Dict["utils"] = BuildUtils();
+        // keras/src/backend/common/global_state.py exports clear_session as keras.utils.clear_session too (Keras 3).
+        if (Version.IsKeras3) ((PyModule)keras.Dict["utils"]!).Dict["clear_session"] = ((PyModule)keras.Dict["backend"]!).Dict["clear_session"];
         ((PyModule)keras.Dict["backend"]!).UnknownReason = "this backend function is not modelled here";
         ((PyModule)keras.Dict["utils"]!).UnknownReason = "this utility is not modelled here";
         keras.Dict["saving"] = BuildUtils();
@@ -161,9 +179,9 @@ public sealed partial class KerasRuntime
         var m = Mod("keras.backend");
         var dataFormat = "channels_last";
         Fn(m, "image_data_format", _ => dataFormat);
-        Fn(m, "set_image_data_format", a => { dataFormat = (string)a.Positional[0]!; return null; });
+        Fn(m, "set_image_data_format", a => { dataFormat = (string)a.Positional[0]!; SettingChanged("set_image_data_format", a); return null; });
         Fn(m, "floatx", _ => "float32");
-        Fn(m, "set_floatx", _ => null);
+        Fn(m, "set_floatx", a => { SettingChanged("set_floatx", a); return null; });
         Fn(m, "epsilon", _ => 1e-7);
         Fn(m, "backend", _ => "tensorflow");
         Fn(m, "int_shape", a => ShapeTuple(AsTensor(a.Positional[0], "int_shape").Shape));

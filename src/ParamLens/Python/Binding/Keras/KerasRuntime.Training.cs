@@ -145,6 +145,34 @@ public sealed partial class KerasRuntime
             : null;
     }
 
+    /// <summary>A global Keras setting the layers made afterwards would follow and ParamLens does not apply (a
+    /// non-default float type, channels_first, a float16 dtype policy), with its line.</summary>
+    private string? _settingNotModelled;
+
+    /// <summary>Settings ParamLens applies are their defaults; any other value leaves every later summary unprinted.</summary>
+    private static readonly Dictionary<string, string[]> ModelledSettings = new()
+    {
+        ["set_floatx"] = ["float32"],
+        ["set_image_data_format"] = ["channels_last"],
+        ["set_dtype_policy"] = ["float32", "mixed_float16", "mixed_bfloat16"], // mixed policies keep float32 variables (G14)
+        ["set_global_policy"] = ["float32", "mixed_float16", "mixed_bfloat16"],
+    };
+
+    /// <summary>A call of a Keras setting function (modelled, or unknown such as <c>keras.config.set_floatx</c>).</summary>
+    private void SettingChanged(string function, Args args)
+    {
+        // Resetting Keras' automatic names in a way not modelled here changes every name printed afterwards.
+        if (function is "clear_session" or "reset_uids" or "reset_default_graph")
+        {
+            _settingNotModelled ??= $"{function}() at line {_py.CurrentPosition.Line} may restart Keras' automatic names, which is not modelled here";
+            return;
+        }
+        if (!ModelledSettings.TryGetValue(function, out var defaults)) return;
+        var value = args.Positional.FirstOrDefault() ?? args.Keywords.FirstOrDefault().Value;
+        if (value is string s && defaults.Contains(s)) return;
+        _settingNotModelled ??= $"{function}({_py.Repr(value)}) at line {_py.CurrentPosition.Line} changes a Keras default that ParamLens does not apply";
+    }
+
     /// <summary>Why a summary of this model cannot be printed exactly now, or null.</summary>
     private string? UnprintableReason(PyInstance self)
     {
@@ -156,7 +184,8 @@ public sealed partial class KerasRuntime
     }
 
     private string? UnprintableReason(KerasObject state) =>
-        state.ChangedBySkippedFailure is { } line
+        _settingNotModelled is { } setting ? setting
+        : state.ChangedBySkippedFailure is { } line
             ? $"{line} failed while building or changing a model and was skipped; it may have changed model '{state.Name}' halfway"
             : state.BuiltFromUnknownData
             ? $"model '{state.Name}' was built by training on data whose shape is not known here"

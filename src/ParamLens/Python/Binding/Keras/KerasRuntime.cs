@@ -42,6 +42,11 @@ public sealed partial class KerasRuntime
         RegisterModules();
         _py.BuildsModel = BuildsModel;
         _py.ModelFailureSkipped = ModelFailureSkipped;
+        _py.UnknownCalled = (unknown, args) =>
+        {
+            if (unknown.Expression.StartsWith("keras.", StringComparison.Ordinal) || unknown.Expression.StartsWith("tensorflow.", StringComparison.Ordinal))
+                SettingChanged(unknown.Expression[(unknown.Expression.LastIndexOf('.') + 1)..], args);
+        };
         _py.UnknownSummary = unknown => UnprintedSummaries.Add(
             $"line {_py.CurrentPosition.Line}: {unknown.Expression}.summary() was not printed: {unknown.Expression} is not known ({unknown.Origin})");
     }
