@@ -55,4 +55,13 @@ public class KerasEraEvidenceTests
         Assert.Equal("2.2.4-tf", KerasEraEvidence.FromSource("  %tensorflow_version 1.x\n")?.Version.Text);
         Assert.Null(KerasEraEvidence.FromSource("x = 1 % tensorflow_version"));
     }
+
+    [Fact]
+    public void Module_paths_only_keras_2_has_select_keras_2()
+    {
+        Assert.Equal("2.15.0", KerasEraEvidence.FromSource("import tf_keras as keras\n")?.Version.Text);
+        Assert.Equal("2.3.1", KerasEraEvidence.FromSource("from keras.layers.core import Dense\n")?.Version.Text);
+        Assert.Equal("2.6.0", KerasEraEvidence.FromSource("from tensorflow.keras.preprocessing.text import Tokenizer\n")?.Version.Text);
+        Assert.Null(KerasEraEvidence.FromSource("from keras.layers import Dense\nimport keras.preprocessing.image\n"));
+    }
 }

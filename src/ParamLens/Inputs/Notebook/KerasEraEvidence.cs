@@ -53,14 +53,26 @@ internal static partial class KerasEraEvidence
             : (KerasVersion.Parse("2.2.4"), "a stored summary table has no Model: line (standalone Keras up to 2.2.4)");
     }
 
-    /// <summary>What the code alone says: Colab's <c>%tensorflow_version 1.x</c> selects TensorFlow 1.15, whose tf.keras is
-    /// 2.2.4-tf; <c>%tensorflow_version 2.x</c> selects the TensorFlow 2 of the day (2.0 to about 2.9, tf.keras with the
-    /// same counts throughout), emulated as 2.6, the last of the underscore-rule printers.</summary>
-    public static (KerasVersion Version, string Why)? FromSource(string code) =>
-        TensorflowVersionMagic().Match(code) is not { Success: true } m ? null
-        : m.Groups[1].Value == "1"
-            ? (KerasVersion.Parse("2.2.4-tf"), "the code selects TensorFlow 1 (%tensorflow_version 1.x), whose tf.keras is 2.2.4-tf")
-            : (KerasVersion.Parse("2.6.0"), "the code selects TensorFlow 2 in Colab (%tensorflow_version 2.x: tf.keras 2.x, before Keras 3); the table layout of 2.0–2.6 is assumed");
+    /// <summary>What the code alone says. Colab's <c>%tensorflow_version 1.x</c> selects TensorFlow 1.15, whose tf.keras is
+    /// 2.2.4-tf; <c>%tensorflow_version 2.x</c> the TensorFlow 2 of the day (2.0 to about 2.9, the same counts throughout),
+    /// emulated as 2.6, the last of the underscore-rule printers. <c>tf_keras</c> is Keras 2.15 for TensorFlow 2.16+.
+    /// Module paths only Keras 2 has (<c>keras.layers.core</c>, <c>keras.utils.np_utils</c>, <c>keras.engine</c>,
+    /// <c>keras.preprocessing.text</c>, …) say Keras 2 without saying which: tf.keras 2.6 when imported through
+    /// TensorFlow, else standalone Keras 2.3.</summary>
+    public static (KerasVersion Version, string Why)? FromSource(string code)
+    {
+        if (TensorflowVersionMagic().Match(code) is { Success: true } magic)
+            return magic.Groups[1].Value == "1"
+                ? (KerasVersion.Parse("2.2.4-tf"), "the code selects TensorFlow 1 (%tensorflow_version 1.x), whose tf.keras is 2.2.4-tf")
+                : (KerasVersion.Parse("2.6.0"), "the code selects TensorFlow 2 in Colab (%tensorflow_version 2.x: tf.keras 2.x, before Keras 3); the table layout of 2.0–2.6 is assumed");
+        if (TfKerasPackage().IsMatch(code))
+            return (KerasVersion.Parse("2.15.0"), "the code imports tf_keras (Keras 2.15 for TensorFlow 2.16 and later)");
+        if (Keras2OnlyPath().Match(code) is { Success: true } path)
+            return path.Groups[1].Value.StartsWith("tensorflow", StringComparison.Ordinal)
+                ? (KerasVersion.Parse("2.6.0"), $"the code imports {path.Value.Trim()}, which only Keras 2 has (tf.keras; the table layout of 2.0–2.6 is assumed)")
+                : (KerasVersion.Parse("2.3.1"), $"the code imports {path.Value.Trim()}, which only Keras 2 has (standalone Keras 2.3 is assumed)");
+        return null;
+    }
 
     /// <summary>The code cells' sources and stored text outputs (streams and plain-text results), in order.</summary>
     public static IEnumerable<(string Source, string Output)> Cells(JsonArray cells)
@@ -88,6 +100,12 @@ internal static partial class KerasEraEvidence
 
     [GeneratedRegex(@"(?m)^\s*%tensorflow_version\s+([12])\.x")]
     private static partial Regex TensorflowVersionMagic();
+
+    [GeneratedRegex(@"(?m)^\s*(?:import|from)\s+tf_keras\b")]
+    private static partial Regex TfKerasPackage();
+
+    [GeneratedRegex(@"(?m)^\s*(?:import|from)\s+((?:tensorflow\.)?keras)\.(?:layers\.(?:core|convolutional|normalization|pooling|merge|recurrent|embeddings|advanced_activations|wrappers|noise)|engine|utils\.(?:np_utils|vis_utils)|preprocessing\.text)\b")]
+    private static partial Regex Keras2OnlyPath();
 
     [GeneratedRegex(@"\bkeras\.__version__")]
     private static partial Regex KerasVersionExpression();
