@@ -54,7 +54,7 @@ public static class Cli
                 _ => options.Style == SummaryStyle.Keras2 ? Renderers.Keras2Summary : Renderers.Keras3Summary,
             };
             renderer.Render(ReportOf(document, source, stderr, parse.GetValue(python.ModelName)), new RenderOptions { Summary = options }, stdout);
-            return Ok;
+            return Outcome(document, source, stderr);
         }));
 
         var layer = new Option<string?>("--layer") { Description = "Explain only this layer" };
@@ -74,7 +74,7 @@ public static class Cli
                 python.From(parse, new SummaryOptions { KerasVersion = version }, pythonLimits), stderr);
             var renderer = Renderers.All.Single(r => r.Name == parse.GetValue(explainFormat));
             renderer.Render(ReportOf(document, source, stderr, parse.GetValue(python.ModelName)), new RenderOptions { OnlyLayer = parse.GetValue(layer) }, stdout);
-            return Ok;
+            return Outcome(document, source, stderr);
         }));
 
         var verify = new Command("verify", "Check the weights derived from the config against the weights the file stores; exit 0 when all agree, 1 otherwise")
@@ -101,6 +101,15 @@ public static class Cli
             summary, explain, verify,
         };
         var result = root.Parse(args);
+        if (args.Length == 0 || (!args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0])))
+        {
+            var commands = string.Join(", ", root.Subcommands.Select(c => c.Name));
+            stderr.WriteLine(args.Length == 0
+                ? $"paramlens: no command given; the commands are {commands}"
+                : $"paramlens: unknown command '{args[0]}'; the commands are {commands}");
+            stderr.WriteLine("Run 'paramlens --help' for usage.");
+            return UsageError;
+        }
         if (result.Errors.Count > 0)
         {
             foreach (var error in result.Errors) stderr.WriteLine($"paramlens: {error.Message}");
@@ -131,6 +140,12 @@ public static class Cli
             stderr.WriteLine($"paramlens: {e.FileName ?? source}: no such file");
             return UsageError;
         }
+        catch (DirectoryNotFoundException)
+        {
+            // A path through a folder that does not exist is a missing file, as FileNotFoundException is, not a model error.
+            stderr.WriteLine($"paramlens: {source}: no such file");
+            return UsageError;
+        }
         catch (IOException e)
         {
             stderr.WriteLine($"paramlens: {source}: {e.Message}");
@@ -141,6 +156,15 @@ public static class Cli
             stderr.WriteLine($"paramlens: {source}: {e.Message}");
             return ModelError;
         }
+    }
+
+    /// <summary>The exit code once the output is written: a printed table whose own figures contradict each other is a model
+    /// error, since no count read from it can be right (the output shows the contradiction; stderr says it in one line).</summary>
+    private static int Outcome(ModelDocument document, string source, TextWriter stderr)
+    {
+        if (document.Printed is not { Contradictions.Count: > 0 } printed) return Ok;
+        stderr.WriteLine($"paramlens: {source}: the table contradicts itself: {string.Join("; ", printed.Contradictions)}");
+        return ModelError;
     }
 
     /// <summary>Reads the input through the library's one entry point and prints its notes on stderr.</summary>

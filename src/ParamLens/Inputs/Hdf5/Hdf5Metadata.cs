@@ -24,6 +24,7 @@ internal sealed class Hdf5Metadata : IDisposable
 
     public static Hdf5Metadata Open(string path, ReaderLimits limits)
     {
+        Hdf5Superblock.CheckWhole(path);
         var file = Guard("opening the file", () => H5File.OpenRead(path));
         return new Hdf5Metadata(file, limits);
     }
@@ -41,7 +42,12 @@ internal sealed class Hdf5Metadata : IDisposable
         {
             throw;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (OutOfMemoryException)
+        {
+            // PureHDF allocates what the file declares: an absurd size fails that one allocation, before anything is used.
+            throw new ModelException($"the HDF5 file is corrupt ({what}: it declares more data than can be held in memory)");
+        }
+        catch (Exception e)
         {
             throw new ModelException($"the HDF5 file is truncated or corrupt ({what}: {e.Message})");
         }
@@ -87,7 +93,9 @@ internal sealed class Hdf5Metadata : IDisposable
             var elements = attribute.Space.Dimensions.Aggregate(1UL, (a, b) => checked(a * b));
             // h5py writes an empty list (a layer without weights) as an empty float array.
             if (attribute.Space.Type == H5DataspaceType.Simple && elements == 0) return [];
-            if (attribute.Type.Class == H5DataTypeClass.String && (ulong)attribute.Type.Size * elements > (ulong)_limits.MaxHdf5AttributeBytes)
+            // Checked before reading, which would allocate one element per declared element (a variable-length string's
+            // element is its 16-byte heap reference, so this bounds the count of those too).
+            if (elements > (ulong)_limits.MaxHdf5AttributeBytes / Math.Max(1UL, (ulong)attribute.Type.Size))
                 throw new ModelException($"attribute '{name}' is larger than the {_limits.MaxHdf5AttributeBytes:N0} bytes accepted");
             if (attribute.Type.Class is not (H5DataTypeClass.String or H5DataTypeClass.VariableLength))
                 throw new ModelException($"attribute '{name}' is not a string (HDF5 type class {attribute.Type.Class})");
