@@ -55,11 +55,20 @@ internal sealed class Hdf5Metadata : IDisposable
 
     public bool HasAttribute(IH5Object obj, string name) => Guard($"attribute '{name}'", () => obj.AttributeExists(name));
 
-    public bool HasLink(IH5Group group, string name) => Guard($"link '{name}'", () => group.LinkExists(name));
+    public bool HasLink(IH5Group group, string name) => Guard($"link '{name}'", () => group.LinkExists(LinkPath(name)));
 
     public IH5Group Group(IH5Group parent, string name) =>
-        Guard($"group '{name}'", () => parent.Get(name)) as IH5Group
+        Guard($"group '{name}'", () => parent.Get(LinkPath(name))) as IH5Group
         ?? throw new ModelException($"'{name}' in the HDF5 file is not a group");
+
+    /// <summary>A path as HDF5 resolves it: a run of slashes is one separator, and a trailing one is ignored. Keras writes
+    /// <c>dense//kernel:0</c> for some subclassed models; PureHDF would look for a link with an empty name.</summary>
+    private static string LinkPath(string path)
+    {
+        if (!path.Contains("//", StringComparison.Ordinal) && !path.EndsWith('/')) return path;
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return (path.StartsWith('/') ? "/" : "") + string.Join('/', parts);
+    }
 
     /// <summary>A string attribute (fixed-length byte string or variable-length UTF-8), trailing NULs removed; null when absent.</summary>
     public string? StringAttribute(IH5Object obj, string name)
@@ -113,7 +122,7 @@ internal sealed class Hdf5Metadata : IDisposable
     public (long[] Shape, string DType) DatasetInfo(IH5Group group, string path)
     {
         Count();
-        var dataset = Guard($"dataset '{path}'", () => group.Get(path)) as IH5Dataset
+        var dataset = Guard($"dataset '{path}'", () => group.Get(LinkPath(path))) as IH5Dataset
             ?? throw new ModelException($"'{path}' in the HDF5 file is not a dataset");
         return DatasetInfo(dataset, path);
     }
