@@ -73,6 +73,26 @@ public sealed class TruncatedHdf5Tests : IDisposable
         Assert.Contains("truncated", e.Message);
     }
 
+    [Fact]
+    public void A_dataset_declaring_more_values_than_the_file_holds_is_refused()
+    {
+        // The kernel's dataspace (version 2, rank 2, no flags, simple; then 4 and 3 in 8 bytes each) rewritten to 2^28 × 3:
+        // 3 GiB of float32 values declared in a file of a few KiB whose superblock is intact.
+        var path = TestModelFiles.LegacyH5(Path.Combine(_dir, "declared.h5"));
+        var bytes = File.ReadAllBytes(path);
+        var dataspace = new byte[20];
+        new byte[] { 2, 2, 0, 1 }.CopyTo(dataspace, 0);
+        BitConverter.TryWriteBytes(dataspace.AsSpan(4), 4L);
+        BitConverter.TryWriteBytes(dataspace.AsSpan(12), 3L);
+        var at = bytes.AsSpan().IndexOf(dataspace);
+        Assert.True(at > 0, "no dataspace of (4, 3) in the file");
+        BitConverter.TryWriteBytes(bytes.AsSpan(at + 4), 1L << 28);
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<ModelException>(() => ModelSource.Open(path));
+        Assert.Contains("declared.h5", e.Message);
+        Assert.Contains("declares 3,221,225,472 bytes of values, more than the whole file", e.Message);
+    }
+
     /// <summary>Every corpus HDF5 file at every sixteenth of its length (copied to a temporary folder and cut there).</summary>
     public static TheoryData<string> CorpusHdf5Files()
     {

@@ -12,21 +12,24 @@ internal sealed class Hdf5Metadata : IDisposable
 {
     private readonly NativeFile _file;
     private readonly ReaderLimits _limits;
+    private readonly long _fileLength;
     private int _visited;
+    private long _declaredValueBytes;
 
-    private Hdf5Metadata(NativeFile file, ReaderLimits limits)
+    private Hdf5Metadata(NativeFile file, ReaderLimits limits, long fileLength)
     {
         _file = file;
         _limits = limits;
+        _fileLength = fileLength;
     }
 
     public IH5Group Root => _file;
 
     public static Hdf5Metadata Open(string path, ReaderLimits limits)
     {
-        Hdf5Superblock.CheckWhole(path);
+        var length = Hdf5Superblock.CheckWhole(path);
         var file = Guard("opening the file", () => H5File.OpenRead(path));
-        return new Hdf5Metadata(file, limits);
+        return new Hdf5Metadata(file, limits, length);
     }
 
     public void Dispose() => _file.Dispose();
@@ -127,14 +130,31 @@ internal sealed class Hdf5Metadata : IDisposable
         return DatasetInfo(dataset, path);
     }
 
-    private static (long[] Shape, string DType) DatasetInfo(IH5Dataset dataset, string path) => Guard($"dataset '{path}'", () =>
+    private (long[] Shape, string DType) DatasetInfo(IH5Dataset dataset, string path) => Guard($"dataset '{path}'", () =>
     {
         var dims = dataset.Space.Type == H5DataspaceType.Scalar ? [] : dataset.Space.Dimensions;
         var shape = dims.Select(d => d <= long.MaxValue ? (long)d
             : throw new ModelException($"dataset '{path}' has the dimension {d}, which does not fit in 64 bits")).ToArray();
-        _ = Shapes.Checked.Product(shape); // an overflowing element count is an error here, not later
+        var elements = Shapes.Checked.Product(shape); // an overflowing element count is an error here, not later
+        CheckValuesFit(dataset, path, elements);
         return (shape, DTypeName(dataset.Type));
     });
+
+    /// <summary>
+    /// Values stored whole (contiguous or compact layout, as Keras writes weights) take their declared size in the file,
+    /// so a file too short for them is truncated or corrupt, even when its superblock was rewritten to match. Chunked
+    /// values may be compressed and are not counted. Only the declared sizes are compared: no value is read.
+    /// </summary>
+    private void CheckValuesFit(IH5Dataset dataset, string path, long elements)
+    {
+        if (dataset.Layout.Class == H5DataLayoutClass.Chunked) return;
+        var bytes = Shapes.Checked.Multiply(elements, dataset.Type.Size);
+        if (bytes > _fileLength)
+            throw new ModelException($"dataset '{path}' declares {bytes:N0} bytes of values, more than the whole file ({_fileLength:N0} bytes): it is truncated or corrupt");
+        _declaredValueBytes = Shapes.Checked.Add(_declaredValueBytes, bytes);
+        if (_declaredValueBytes > _fileLength)
+            throw new ModelException($"the datasets read so far declare {_declaredValueBytes:N0} bytes of values, more than the whole file ({_fileLength:N0} bytes): it is truncated or corrupt");
+    }
 
     /// <summary>Every dataset below <paramref name="root"/> with its '/'-joined path, walked without recursion and within
     /// the depth and object limits.</summary>

@@ -12,8 +12,9 @@ internal static class Hdf5Superblock
 {
     private static ReadOnlySpan<byte> Signature => Hdf5ModelReader.Signature;
 
-    /// <summary>Throws when the superblock is missing or damaged, or says the file is longer than it is.</summary>
-    public static void CheckWhole(string path)
+    /// <summary>Throws when the superblock is missing or damaged, or says the file is longer than it is; else the file's
+    /// length.</summary>
+    public static long CheckWhole(string path)
     {
         using var stream = File.OpenRead(path);
         var length = stream.Length;
@@ -27,7 +28,7 @@ internal static class Hdf5Superblock
             var storedEnd = StoredEnd(head.AsSpan(0, read));
             if (storedEnd > length)
                 throw new ModelException($"the HDF5 file is truncated: its superblock says it is {storedEnd:N0} bytes long, but it has {length:N0}");
-            return;
+            return length;
         }
         throw new ModelException("the HDF5 file is truncated or corrupt: no HDF5 superblock found");
     }
