@@ -73,6 +73,17 @@ public sealed class TruncatedHdf5Tests : IDisposable
         Assert.Contains("truncated", e.Message);
     }
 
+    [Theory]
+    [InlineData(8)]
+    [InlineData(10)]
+    [InlineData(20)]
+    public void A_file_cut_inside_its_superblock_is_refused(int length)
+    {
+        var whole = TestModelFiles.LegacyH5(Path.Combine(_dir, "whole.h5"));
+        var cut = TestModelFiles.Truncated(whole, length, Path.Combine(_dir, "superblock.h5"));
+        Assert.Contains("truncated", Assert.Throws<ModelException>(() => ModelSource.Open(cut)).Message);
+    }
+
     [Fact]
     public void A_dataset_declaring_more_values_than_the_file_holds_is_refused()
     {

@@ -18,24 +18,22 @@ internal static class Hdf5Superblock
     {
         using var stream = File.OpenRead(path);
         var length = stream.Length;
-        // The superblock is at 0, or after a user block at 512, 1024, 2048, … (HDF5 spec, "Format Signature").
-        for (long at = 0; at + Signature.Length <= length; at = at == 0 ? 512 : checked(at * 2))
-        {
-            var head = new byte[64];
-            stream.Position = at;
-            var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-            if (!head.AsSpan(0, read).StartsWith(Signature)) continue;
-            var storedEnd = StoredEnd(head.AsSpan(0, read));
-            if (storedEnd > length)
-                throw new ModelException($"the HDF5 file is truncated: its superblock says it is {storedEnd:N0} bytes long, but it has {length:N0}");
-            return length;
-        }
-        throw new ModelException("the HDF5 file is truncated or corrupt: no HDF5 superblock found");
+        // Every caller recognised the file by the signature at offset 0, so the superblock is there (no user block).
+        var head = new byte[64];
+        var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (!head.AsSpan(0, read).StartsWith(Signature))
+            throw new ModelException("the HDF5 file is corrupt: it does not start with the HDF5 signature");
+        var storedEnd = StoredEnd(head.AsSpan(0, read));
+        if (storedEnd > length)
+            throw new ModelException($"the HDF5 file is truncated: its superblock says it is {storedEnd:N0} bytes long, but it has {length:N0}");
+        return length;
     }
 
     /// <summary>The base address plus the end-of-file address (which is relative to the base), in bytes.</summary>
     private static long StoredEnd(ReadOnlySpan<byte> superblock)
     {
+        // Every version has its size of offsets by byte 13 (and at least that much after it).
+        if (superblock.Length < 14) throw new ModelException("the HDF5 file is truncated: it ends inside its superblock");
         int offsetSize, baseAt;
         switch (superblock[8])
         {
