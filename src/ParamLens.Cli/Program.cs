@@ -140,12 +140,6 @@ public static class Cli
             stderr.WriteLine($"paramlens: {e.FileName ?? source}: no such file");
             return UsageError;
         }
-        catch (DirectoryNotFoundException)
-        {
-            // A path through a folder that does not exist is a missing file, as FileNotFoundException is, not a model error.
-            stderr.WriteLine($"paramlens: {source}: no such file");
-            return UsageError;
-        }
         catch (IOException e)
         {
             stderr.WriteLine($"paramlens: {source}: {e.Message}");
