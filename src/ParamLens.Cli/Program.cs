@@ -57,8 +57,7 @@ public static class Cli
                 _ => options.Style == SummaryStyle.Keras2 ? Renderers.Keras2Summary : Renderers.Keras3Summary,
             };
             renderer.Render(ReportOf(document, source, stderr, parse.GetValue(python.ModelName)), new RenderOptions { Summary = options }, stdout);
-            // A summary the code asks for that could not be printed exactly makes the exit status 1 (a note said which).
-            return document.Program is { Incomplete: true } ? ModelError : Ok;
+            return Outcome(document, source, stderr);
         }));
 
         var layer = new Option<string?>("--layer") { Description = "Explain only this layer" };
@@ -78,7 +77,7 @@ public static class Cli
                 python.From(parse, new SummaryOptions { KerasVersion = version }, pythonLimits), stderr);
             var renderer = Renderers.All.Single(r => r.Name == parse.GetValue(explainFormat));
             renderer.Render(ReportOf(document, source, stderr, parse.GetValue(python.ModelName)), new RenderOptions { OnlyLayer = parse.GetValue(layer) }, stdout);
-            return Ok;
+            return Outcome(document, source, stderr);
         }));
 
         var verify = new Command("verify", "Check the weights derived from the config against the weights the file stores; exit 0 when all agree, 1 otherwise")
@@ -105,6 +104,15 @@ public static class Cli
             summary, explain, verify,
         };
         var result = root.Parse(args);
+        if (args.Length == 0 || (!args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0])))
+        {
+            var commands = string.Join(", ", root.Subcommands.Select(c => c.Name));
+            stderr.WriteLine(args.Length == 0
+                ? $"paramlens: no command given; the commands are {commands}"
+                : $"paramlens: unknown command '{args[0]}'; the commands are {commands}");
+            stderr.WriteLine("Run 'paramlens --help' for usage.");
+            return UsageError;
+        }
         if (result.Errors.Count > 0)
         {
             foreach (var error in result.Errors) stderr.WriteLine($"paramlens: {error.Message}");
@@ -145,6 +153,18 @@ public static class Cli
             stderr.WriteLine($"paramlens: {source}: {e.Message}");
             return ModelError;
         }
+    }
+
+    /// <summary>The exit code once the output is written: a model error when a summary the program asks for could not be
+    /// printed as Keras prints it, or when a printed table's own figures contradict each other, since no count read from
+    /// it can be right (the output shows the contradiction; stderr says it in one line).</summary>
+    private static int Outcome(ModelDocument document, string source, TextWriter stderr)
+    {
+        // A summary the code asks for that could not be printed exactly makes the exit status 1 (a note said which).
+        if (document.Program is { Incomplete: true }) return ModelError;
+        if (document.Printed is not { Contradictions.Count: > 0 } printed) return Ok;
+        stderr.WriteLine($"paramlens: {source}: the table contradicts itself: {string.Join("; ", printed.Contradictions)}");
+        return ModelError;
     }
 
     /// <summary>Reads the input through the library's one entry point and prints its notes on stderr.</summary>

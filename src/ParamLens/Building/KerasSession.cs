@@ -43,7 +43,14 @@ public sealed class KerasSession(KerasVersion? version = null)
         var given = config ?? new JsonObject();
         var name = given["name"]?.GetValue<string>() ?? AutoName(declaration.ClassName);
         given["name"] = name;
-        return new Layer(declaration, declaration.Configure(given, Version), name);
+        try
+        {
+            return new Layer(declaration, declaration.Configure(given, Version), name);
+        }
+        catch (ModelException e)
+        {
+            throw ModelException.At($"layer '{name}' ({declaration.ClassName})", e);
+        }
     }
 
     /// <summary><c>keras.Model(inputs, outputs)</c>.</summary>

@@ -136,6 +136,8 @@ public static class ModelSource
     public static T WithStandardInput<T>(Func<string, T> use, ReaderLimits? limits = null)
     {
         limits ??= ReaderLimits.Default;
+        if (StandardInputIsClosed())
+            throw new Rendering.UsageException($"{StandardInputName}: standard input is closed; give a model file, or pipe one in");
         var temp = Path.Combine(Path.GetTempPath(), "paramlens-stdin-" + Guid.NewGuid().ToString("N"));
         try
         {
@@ -164,6 +166,30 @@ public static class ModelSource
         }
     }
 
+    /// <summary>
+    /// Whether this process was started with descriptor 0 closed (<c>paramlens summary - &lt;&amp;-</c>). The runtime then
+    /// reuses descriptor 0 for a pipe of its own, and reading it waits forever. Every descriptor a process inherits
+    /// survived <c>exec</c>, so it cannot be close-on-exec; one that is was opened by this process, not given to it.
+    /// Linux says so in <c>/proc/self/fdinfo/0</c>; elsewhere nothing is assumed.
+    /// </summary>
+    private static bool StandardInputIsClosed()
+    {
+        const string fdInfo = "/proc/self/fdinfo/0";
+        const int closeOnExec = 0x80000; // O_CLOEXEC (octal 02000000) in the flags line
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/proc/self/fdinfo")) return false;
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(fdInfo);
+        }
+        catch (IOException)
+        {
+            return true; // no descriptor 0 at all
+        }
+        var flags = lines.FirstOrDefault(l => l.StartsWith("flags:", StringComparison.Ordinal))?["flags:".Length..].Trim();
+        return flags is not null && (Convert.ToInt32(flags, 8) & closeOnExec) != 0;
+    }
+
     /// <summary>Parse JSON within the depth limit; a syntax error names the line.</summary>
     internal static JsonNode? ParseJson(string text, ReaderLimits limits, string what)
     {
@@ -171,11 +197,14 @@ public static class ModelSource
             throw new ModelException($"{what} is larger than the {limits.MaxJsonBytes:N0} bytes of JSON accepted");
         try
         {
-            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth });
+            // Duplicate keys are refused while parsing: JsonNode would otherwise throw an ArgumentException on first access,
+            // and which of the two values Python's json (the last) or another reader keeps is not the file's to decide.
+            return JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
-            throw new ModelException($"{what} is not valid JSON (line {e.LineNumber + 1}): {e.Message.Split(" Path:")[0].Split(" LineNumber:")[0]}");
+            var line = e.LineNumber is long n ? $" (line {n + 1})" : "";
+            throw new ModelException($"{what} is not valid JSON{line}: {e.Message.Split(" Path:")[0].Split(" LineNumber:")[0]}");
         }
     }
 }

@@ -16,6 +16,8 @@ public sealed class ConvDeclaration(int rank) : LayerDeclaration($"Conv{rank}D",
 {
     public int Rank { get; } = rank;
 
+    protected override void Validate(LayerConfig config) => ConstructorChecks.Convolution(config, Rank);
+
     public RowInference Infer(PrintedLayer row) => ConvInference.Solve(this, Rank, transposed: false, row);
 
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
@@ -74,6 +76,8 @@ public sealed class ConvTransposeDeclaration(int rank) : LayerDeclaration($"Conv
     ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true)), IPrintedInference
 {
     public int Rank { get; } = rank;
+
+    protected override void Validate(LayerConfig config) => ConstructorChecks.Convolution(config, Rank);
 
     public RowInference Infer(PrintedLayer row) => ConvInference.Solve(this, Rank, transposed: true, row);
 
@@ -136,6 +140,16 @@ public sealed class DepthwiseConvDeclaration(int rank) : LayerDeclaration($"Dept
     IPrintedInference
 {
     public int Rank { get; } = rank;
+
+    /// <summary>keras/src/layers/convolutional/base_depthwise_conv.py refuses depth_multiplier ≤ 0 and a 0 in kernel_size
+    /// or strides (Keras 3); tf.keras' depthwise convolution checks neither.</summary>
+    protected override void Validate(LayerConfig config)
+    {
+        if (!config.Version.IsKeras3) return;
+        ConstructorChecks.Positive(config, "depth_multiplier");
+        ConstructorChecks.NoZero(config, "kernel_size", Rank);
+        ConstructorChecks.NoZero(config, "strides", Rank);
+    }
 
     /// <summary>The depth multiplier is output channels / input channels; the kernel is solved from the rest of the count.</summary>
     public RowInference Infer(PrintedLayer row)
@@ -206,6 +220,13 @@ public sealed class SeparableConvDeclaration(int rank) : LayerDeclaration($"Sepa
     ConfigKey.Opt("activation", null), ConfigKey.Opt("use_bias", true)), IPrintedInference
 {
     public int Rank { get; } = rank;
+
+    /// <summary>Keras 3 also refuses depth_multiplier ≤ 0 (base_separable_conv.py).</summary>
+    protected override void Validate(LayerConfig config)
+    {
+        ConstructorChecks.Convolution(config, Rank);
+        if (config.Version.IsKeras3) ConstructorChecks.Positive(config, "depth_multiplier");
+    }
 
     /// <summary>The most depth multipliers tried on a printed row.</summary>
     private const int MaxDepthMultiplier = 16;

@@ -48,6 +48,13 @@ public sealed class DenseDeclaration() : LayerDeclaration("Dense",
             : $"{PrintedFit.N(row.Params)} is not a multiple of the {u} units (with or without a bias)");
     }
 
+    /// <summary>keras/src/layers/core/dense.py refuses units that are not a positive integer from Keras 3.13; before, and in
+    /// tf.keras, only negative units were refused (a negative dimension is refused here anyway).</summary>
+    protected override void Validate(LayerConfig config)
+    {
+        if (config.Version.IsAtLeast(3, 13)) ConstructorChecks.Positive(config, "units");
+    }
+
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
         var input = call.Input;

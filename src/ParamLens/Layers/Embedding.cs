@@ -23,6 +23,16 @@ public sealed class EmbeddingDeclaration(string className, PositionalOrder posit
             () => $"{ClassName}({PrintedFit.N(v)}, {d}) does not turn the printed input into the printed output {output}");
     }
 
+    /// <summary>tf.keras (2.6–2.15, keras/layers/core/embedding.py) refuses input_dim or output_dim ≤ 0, Keras 3.0–3.14 does
+    /// not, and keras/src/layers/core/embedding.py does again from 3.15.</summary>
+    protected override void Validate(LayerConfig config)
+    {
+        var version = config.Version;
+        if (!(version.IsAtLeast(2, 6) && !version.IsKeras3) && !version.IsAtLeast(3, 15)) return;
+        ConstructorChecks.Positive(config, "input_dim");
+        ConstructorChecks.Positive(config, "output_dim");
+    }
+
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
         var input = call.Input;

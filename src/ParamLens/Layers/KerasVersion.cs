@@ -14,6 +14,9 @@ public sealed partial record KerasVersion(int Major, int Minor, int Patch, strin
 
     public bool IsKeras3 => Major >= 3;
 
+    /// <summary>Whether this is <paramref name="major"/>.<paramref name="minor"/> or later.</summary>
+    public bool IsAtLeast(int major, int minor) => Major > major || (Major == major && Minor >= minor);
+
     public static KerasVersion Parse(string text)
     {
         var m = VersionPattern().Match(text);

@@ -103,7 +103,18 @@ public abstract class LayerDeclaration
     /// <summary>A short description of the config that matters, shown next to the class (e.g. the activation).</summary>
     public virtual string? Detail(LayerConfig config) => null;
 
-    public LayerConfig Configure(JsonObject? given, KerasVersion version) => new(this, given, version);
+    public LayerConfig Configure(JsonObject? given, KerasVersion version)
+    {
+        var config = new LayerConfig(this, given, version);
+        Validate(config);
+        return config;
+    }
+
+    /// <summary>Refuse what the class's Keras constructor refuses (it raises ValueError before anything is built), for the
+    /// config's Keras version: the checks differ between versions, so each override says where Keras makes them.</summary>
+    protected virtual void Validate(LayerConfig config)
+    {
+    }
 
     protected static Shape Same(LayerCall call, string why)
     {
@@ -118,4 +129,34 @@ public abstract class WeightlessLayerDeclaration(string className, PositionalOrd
 {
     public sealed override bool IsWeightless => true;
     public sealed override IEnumerable<WeightSpec> Weights(LayerCall call) => [];
+}
+
+/// <summary>The value checks Keras constructors make, with the message Keras' refusal deserves.</summary>
+internal static class ConstructorChecks
+{
+    /// <summary>Refuse <paramref name="key"/> unless it is a positive integer (absent or None: not checked, as in Keras).</summary>
+    public static void Positive(LayerConfig config, string key)
+    {
+        if (!config.Has(key)) return;
+        var value = config.Long(key);
+        if (value <= 0) throw new ModelException($"{key} must be a positive integer, got {value} (Keras {config.Version} raises ValueError)");
+    }
+
+    /// <summary>Refuse a window key (kernel_size, strides) with a 0 in it (absent or None: not checked here).</summary>
+    public static void NoZero(LayerConfig config, string key, int rank)
+    {
+        if (config.Has(key) && config.Tuple(key, rank).Any(v => v == 0))
+            throw new ModelException($"{key} cannot contain 0, got {Json.Text(config.Raw(key))} (Keras {config.Version} raises ValueError)");
+    }
+
+    /// <summary>keras/src/layers/convolutional/base_conv.py, base_conv_transpose.py and base_separable_conv.py refuse
+    /// filters ≤ 0 and a 0 in kernel_size or strides (Keras 3); tf.keras' base_conv.py, which its transposed and separable
+    /// convolutions share, refuses filters ≤ 0 from 2.9 (before: only negative filters).</summary>
+    public static void Convolution(LayerConfig config, int rank)
+    {
+        if (config.Version.IsAtLeast(2, 9)) Positive(config, "filters");
+        if (!config.Version.IsKeras3) return;
+        NoZero(config, "kernel_size", rank);
+        NoZero(config, "strides", rank);
+    }
 }

@@ -35,9 +35,18 @@ public abstract class GatedCellDeclaration(string className, int gates, string g
     protected static long Units(LayerConfig cell)
     {
         var units = cell.Long("units");
-        if (units <= 0) throw new ModelException($"units must be positive, got {units}");
+        if (units < 0) throw new ModelException($"units must be positive, got {units}");
         return units;
     }
+
+    /// <summary>The cells of keras/src/layers/rnn (simple_rnn.py, lstm.py, gru.py), and tf.keras' from 2.11, refuse
+    /// units ≤ 0; tf.keras 2.6–2.10 refused only negative units.</summary>
+    public static void ValidateUnits(LayerConfig config)
+    {
+        if (config.Version.IsAtLeast(2, 11)) ConstructorChecks.Positive(config, "units");
+    }
+
+    protected override void Validate(LayerConfig config) => ValidateUnits(config);
 
     public override IReadOnlyList<Shape> OutputShapes(LayerCall call)
     {
@@ -330,6 +339,9 @@ public sealed class RecurrentLayerDeclaration(string className, GatedCellDeclara
     IPrintedInference
 {
     public GatedCellDeclaration Cell { get; } = cell;
+
+    /// <summary>The layer builds its cell in its constructor, so it refuses what the cell refuses.</summary>
+    protected override void Validate(LayerConfig config) => GatedCellDeclaration.ValidateUnits(config);
 
     public RowInference Infer(PrintedLayer row) => RecurrentInference.Solve(this, Cell.BiasLayouts(), row);
 

@@ -33,9 +33,17 @@ internal static class SpatialArithmetic
         if (input.Rank != rank) throw new ModelException($"{what} expects an input of rank {rank}, got {input} (rank {input.Rank})");
     }
 
+    /// <summary>A window that does not move has no output length (the arithmetic would divide by zero); TensorFlow's
+    /// convolution and pooling ops refuse it too.</summary>
+    private static void RequirePositiveStride(string axis, long stride)
+    {
+        if (stride <= 0) throw new ModelException($"{axis}: the stride must be positive, got {stride}");
+    }
+
     /// <summary>Output length of a sliding window (convolution or pooling), Keras <c>compute_conv_output_shape</c>.</summary>
     public static long? Window(LayerCall call, string axis, long? length, long kernel, long stride, long dilation, string padding)
     {
+        RequirePositiveStride(axis, stride);
         if (length is not long l)
         {
             call.Note($"{axis}: None (unknown input length stays unknown)");
@@ -72,6 +80,7 @@ internal static class SpatialArithmetic
     /// <summary>Output length of a transposed convolution (Keras <c>deconv_output_length</c>).</summary>
     public static long? Transposed(LayerCall call, string axis, long? length, long kernel, long stride, long dilation, string padding, long? outputPadding)
     {
+        RequirePositiveStride(axis, stride);
         if (length is not long l)
         {
             call.Note($"{axis}: None (unknown input length stays unknown)");

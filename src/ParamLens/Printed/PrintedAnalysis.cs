@@ -43,6 +43,9 @@ public sealed class PrintedAnalysis
     public PrintedSummary Summary { get; }
     public IReadOnlyList<RowFinding> Rows { get; }
     public List<TableCheck> Checks { get; } = [];
+    /// <summary>The table's own figures that contradict each other (its totals against their parts, its rows against its
+    /// totals), each with both figures: no Keras printer writes such a table, so no count read from it can be right.</summary>
+    public List<string> Contradictions { get; } = [];
     public Explanation Explanation { get; private set; } = null!;
     /// <summary>Rows found to be frozen (trainable = False), from a Trainable column or from the totals.</summary>
     public List<string> Frozen { get; } = [];
@@ -290,15 +293,22 @@ public sealed class PrintedAnalysis
         return (rows.ToArray(), found.Ways == 1);
     }
 
+    /// <summary>A failed check that is plain arithmetic on the printed figures: recorded as a contradiction too.</summary>
+    private TableCheck Contradiction(string text)
+    {
+        Contradictions.Add(text);
+        return new(false, text);
+    }
+
     private void CheckTotals()
     {
         var t = Summary.Totals;
         var optimizer = t.Optimizer ?? 0;
-        var parts = t.Trainable + t.NonTrainable + optimizer;
+        var parts = Checked.Sum([t.Trainable, t.NonTrainable, optimizer]);
         var partsText = $"{N(t.Trainable)} + {N(t.NonTrainable)}" + (t.Optimizer is long o ? $" + {N(o)} optimizer" : "");
         Checks.Add(parts == t.Total
             ? new(true, $"trainable + non-trainable{(t.Optimizer is null ? "" : " + optimizer")} = total: {partsText} = {N(t.Total)}")
-            : new(false, $"trainable + non-trainable{(t.Optimizer is null ? "" : " + optimizer")} = {partsText} = {N(parts)}, but the total says {N(t.Total)}"));
+            : Contradiction($"trainable + non-trainable{(t.Optimizer is null ? "" : " + optimizer")} = {partsText} = {N(parts)}, but the total says {N(t.Total)}"));
 
         var rowSum = Checked.Sum(Rows.Select(r => r.Row.Params));
         var weights = t.Total - optimizer;
@@ -312,10 +322,10 @@ public sealed class PrintedAnalysis
             Checks.Add(containers.Length > 0
                 ? new(true, $"the rows add up to {N(rowSum)}, {N(rowSum - weights)} more than the {N(weights)} weights: a weight reached through " +
                     $"several rows counts once (a layer shared between {string.Join(", ", containers)} and another row){optimizerNote}")
-                : new(false, $"the rows add up to {N(rowSum)}, {N(rowSum - weights)} more than the {N(weights)} weights, and no row is a nested " +
+                : Contradiction($"the rows add up to {N(rowSum)}, {N(rowSum - weights)} more than the {N(weights)} weights, and no row is a nested " +
                     $"model that could share weights with another{optimizerNote}"));
         }
-        else Checks.Add(new(false, $"the rows add up to {N(rowSum)}, {N(weights - rowSum)} less than the {N(weights)} weights of the totals{optimizerNote}"));
+        else Checks.Add(Contradiction($"the rows add up to {N(rowSum)}, {N(weights - rowSum)} less than the {N(weights)} weights of the totals{optimizerNote}"));
 
         var inconsistent = AllRows.Where(r => r.Inconsistent).ToArray();
         var solved = AllRows.Count(r => r.Inference.Solutions.Count > 0);

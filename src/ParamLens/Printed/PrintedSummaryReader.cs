@@ -279,8 +279,20 @@ public static partial class PrintedSummaryReader
     {
         var m = Count().Match(text);
         if (!m.Success) throw new ModelException($"row '{where}': cannot read the parameter count '{text}'");
-        return long.Parse(m.Value.Replace(",", ""), CultureInfo.InvariantCulture);
+        return Number(m.Value, $"row '{where}': the parameter count");
     }
+
+    /// <summary>A printed count with its thousands separators; one past 64 bits is an error, not a wrapped number.</summary>
+    private static long Number(string digits, string what) =>
+        long.TryParse(digits.Replace(",", ""), NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ModelException($"{what} {digits} does not fit in 64 bits");
+
+    /// <summary>A printed call or tensor index (<c>dense[0][0]</c>).</summary>
+    private static int Index(string digits, string token) =>
+        int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ModelException($"the connection '{token}' has the index {digits}, which is too large");
 
     private static IReadOnlyList<PrintedConnection> Keras3Connections(string text) =>
         text.Trim() == "-" ? [] : Connections(text);
@@ -300,7 +312,7 @@ public static partial class PrintedSummaryReader
         {
             var m = ConnectionEntry().Match(token);
             if (m.Success)
-                result.Add(new(m.Groups[1].Value, false, int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)));
+                result.Add(new(m.Groups[1].Value, false, Index(m.Groups[2].Value, token), Index(m.Groups[3].Value, token)));
             else if (token.Length > 0)
             {
                 // A cut entry such as "encoder_inputs[0…" or "transformer_enco…": keep the name part.
@@ -319,7 +331,7 @@ public static partial class PrintedSummaryReader
         {
             var m = TotalsLine().Match(line);
             if (m.Success)
-                found[m.Groups[1].Value] = (long.Parse(m.Groups[2].Value.Replace(",", ""), CultureInfo.InvariantCulture),
+                found[m.Groups[1].Value] = (Number(m.Groups[2].Value, $"the '{m.Groups[1].Value} params:' line gives"),
                     m.Groups[3].Success ? m.Groups[3].Value : null);
         }
         foreach (var needed in new[] { "Total", "Trainable", "Non-trainable" })

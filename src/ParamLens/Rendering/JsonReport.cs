@@ -30,6 +30,7 @@ public static class JsonReport
             PrintedStyle = a.Summary.StyleText,
             FrozenLayers = a.Frozen,
             Checks = a.Checks.Select(c => new JsonCheck(c.Passed, c.Text)).ToArray(),
+            Contradictions = a.Contradictions.Count > 0 ? a.Contradictions : null,
         }).ToArray());
 
     private static string Serialize(JsonModel[] models) =>
@@ -113,6 +114,7 @@ internal sealed record JsonModel
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? PrintedStyle { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? FrozenLayers { get; init; }
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public JsonCheck[]? Checks { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public IReadOnlyList<string>? Contradictions { get; init; }
 }
 
 internal sealed record JsonLayer

@@ -12,20 +12,24 @@ internal sealed class Hdf5Metadata : IDisposable
 {
     private readonly NativeFile _file;
     private readonly ReaderLimits _limits;
+    private readonly long _fileLength;
     private int _visited;
+    private long _declaredValueBytes;
 
-    private Hdf5Metadata(NativeFile file, ReaderLimits limits)
+    private Hdf5Metadata(NativeFile file, ReaderLimits limits, long fileLength)
     {
         _file = file;
         _limits = limits;
+        _fileLength = fileLength;
     }
 
     public IH5Group Root => _file;
 
     public static Hdf5Metadata Open(string path, ReaderLimits limits)
     {
+        var length = Hdf5Superblock.CheckWhole(path);
         var file = Guard("opening the file", () => H5File.OpenRead(path));
-        return new Hdf5Metadata(file, limits);
+        return new Hdf5Metadata(file, limits, length);
     }
 
     public void Dispose() => _file.Dispose();
@@ -41,7 +45,12 @@ internal sealed class Hdf5Metadata : IDisposable
         {
             throw;
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (OutOfMemoryException)
+        {
+            // PureHDF allocates what the file declares: an absurd size fails that one allocation, before anything is used.
+            throw new ModelException($"the HDF5 file is corrupt ({what}: it declares more data than can be held in memory)");
+        }
+        catch (Exception e)
         {
             throw new ModelException($"the HDF5 file is truncated or corrupt ({what}: {e.Message})");
         }
@@ -49,11 +58,20 @@ internal sealed class Hdf5Metadata : IDisposable
 
     public bool HasAttribute(IH5Object obj, string name) => Guard($"attribute '{name}'", () => obj.AttributeExists(name));
 
-    public bool HasLink(IH5Group group, string name) => Guard($"link '{name}'", () => group.LinkExists(name));
+    public bool HasLink(IH5Group group, string name) => Guard($"link '{name}'", () => group.LinkExists(LinkPath(name)));
 
     public IH5Group Group(IH5Group parent, string name) =>
-        Guard($"group '{name}'", () => parent.Get(name)) as IH5Group
+        Guard($"group '{name}'", () => parent.Get(LinkPath(name))) as IH5Group
         ?? throw new ModelException($"'{name}' in the HDF5 file is not a group");
+
+    /// <summary>A path as HDF5 resolves it: a run of slashes is one separator, and a trailing one is ignored. Keras writes
+    /// <c>dense//kernel:0</c> for some subclassed models; PureHDF would look for a link with an empty name.</summary>
+    private static string LinkPath(string path)
+    {
+        if (!path.Contains("//", StringComparison.Ordinal) && !path.EndsWith('/')) return path;
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return (path.StartsWith('/') ? "/" : "") + string.Join('/', parts);
+    }
 
     /// <summary>A string attribute (fixed-length byte string or variable-length UTF-8), trailing NULs removed; null when absent.</summary>
     public string? StringAttribute(IH5Object obj, string name)
@@ -87,7 +105,9 @@ internal sealed class Hdf5Metadata : IDisposable
             var elements = attribute.Space.Dimensions.Aggregate(1UL, (a, b) => checked(a * b));
             // h5py writes an empty list (a layer without weights) as an empty float array.
             if (attribute.Space.Type == H5DataspaceType.Simple && elements == 0) return [];
-            if (attribute.Type.Class == H5DataTypeClass.String && (ulong)attribute.Type.Size * elements > (ulong)_limits.MaxHdf5AttributeBytes)
+            // Checked before reading, which would allocate one element per declared element (a variable-length string's
+            // element is its 16-byte heap reference, so this bounds the count of those too).
+            if (elements > (ulong)_limits.MaxHdf5AttributeBytes / Math.Max(1UL, (ulong)attribute.Type.Size))
                 throw new ModelException($"attribute '{name}' is larger than the {_limits.MaxHdf5AttributeBytes:N0} bytes accepted");
             if (attribute.Type.Class is not (H5DataTypeClass.String or H5DataTypeClass.VariableLength))
                 throw new ModelException($"attribute '{name}' is not a string (HDF5 type class {attribute.Type.Class})");
@@ -105,19 +125,36 @@ internal sealed class Hdf5Metadata : IDisposable
     public (long[] Shape, string DType) DatasetInfo(IH5Group group, string path)
     {
         Count();
-        var dataset = Guard($"dataset '{path}'", () => group.Get(path)) as IH5Dataset
+        var dataset = Guard($"dataset '{path}'", () => group.Get(LinkPath(path))) as IH5Dataset
             ?? throw new ModelException($"'{path}' in the HDF5 file is not a dataset");
         return DatasetInfo(dataset, path);
     }
 
-    private static (long[] Shape, string DType) DatasetInfo(IH5Dataset dataset, string path) => Guard($"dataset '{path}'", () =>
+    private (long[] Shape, string DType) DatasetInfo(IH5Dataset dataset, string path) => Guard($"dataset '{path}'", () =>
     {
         var dims = dataset.Space.Type == H5DataspaceType.Scalar ? [] : dataset.Space.Dimensions;
         var shape = dims.Select(d => d <= long.MaxValue ? (long)d
             : throw new ModelException($"dataset '{path}' has the dimension {d}, which does not fit in 64 bits")).ToArray();
-        _ = Shapes.Checked.Product(shape); // an overflowing element count is an error here, not later
+        var elements = Shapes.Checked.Product(shape); // an overflowing element count is an error here, not later
+        CheckValuesFit(dataset, path, elements);
         return (shape, DTypeName(dataset.Type));
     });
+
+    /// <summary>
+    /// Values stored whole (contiguous or compact layout, as Keras writes weights) take their declared size in the file,
+    /// so a file too short for them is truncated or corrupt, even when its superblock was rewritten to match. Chunked
+    /// values may be compressed and are not counted. Only the declared sizes are compared: no value is read.
+    /// </summary>
+    private void CheckValuesFit(IH5Dataset dataset, string path, long elements)
+    {
+        if (dataset.Layout.Class == H5DataLayoutClass.Chunked) return;
+        var bytes = Shapes.Checked.Multiply(elements, dataset.Type.Size);
+        if (bytes > _fileLength)
+            throw new ModelException($"dataset '{path}' declares {bytes:N0} bytes of values, more than the whole file ({_fileLength:N0} bytes): it is truncated or corrupt");
+        _declaredValueBytes = Shapes.Checked.Add(_declaredValueBytes, bytes);
+        if (_declaredValueBytes > _fileLength)
+            throw new ModelException($"the datasets read so far declare {_declaredValueBytes:N0} bytes of values, more than the whole file ({_fileLength:N0} bytes): it is truncated or corrupt");
+    }
 
     /// <summary>Every dataset below <paramref name="root"/> with its '/'-joined path, walked without recursion and within
     /// the depth and object limits.</summary>

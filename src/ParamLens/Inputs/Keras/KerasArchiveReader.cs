@@ -29,7 +29,7 @@ internal sealed class KerasArchiveReader : IModelReader
         using var stream = File.OpenRead(path);
         CheckDeclaredEntryCount(stream, limits);
         using var zip = Open(stream);
-        var entries = zip.Entries;
+        var entries = Entries(zip);
         if (entries.Count > limits.MaxArchiveEntries)
             throw new ModelException($"the archive has {entries.Count:N0} members, more than the {limits.MaxArchiveEntries:N0} accepted");
         foreach (var entry in entries) CheckDeclaredSize(entry, limits);
@@ -132,6 +132,20 @@ internal sealed class KerasArchiveReader : IModelReader
         catch (InvalidDataException e)
         {
             throw new ModelException($"the zip archive is truncated or corrupt: {e.Message}");
+        }
+    }
+
+    /// <summary>The members, listed from the central directory (which the runtime reads on first access and checks against
+    /// the count the end record declares).</summary>
+    private static IReadOnlyCollection<ZipArchiveEntry> Entries(ZipArchive zip)
+    {
+        try
+        {
+            return zip.Entries;
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ModelException($"the zip archive's central directory is truncated or corrupt: {e.Message}");
         }
     }
 
