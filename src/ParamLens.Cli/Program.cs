@@ -107,6 +107,7 @@ public static class Cli
         if (args.Length == 0 || (!args[0].StartsWith('-') && root.Subcommands.All(c => c.Name != args[0])))
         {
             var commands = string.Join(", ", root.Subcommands.Select(c => c.Name));
+            if (args.Length == 0) root.Parse("--help").Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
             stderr.WriteLine(args.Length == 0
                 ? $"paramlens: no command given; the commands are {commands}"
                 : $"paramlens: unknown command '{args[0]}'; the commands are {commands}");
@@ -115,12 +116,18 @@ public static class Cli
         }
         if (result.Errors.Count > 0)
         {
-            foreach (var error in result.Errors) stderr.WriteLine($"paramlens: {error.Message}");
+            foreach (var error in result.Errors) stderr.WriteLine($"paramlens: {Plain(error.Message)}");
             stderr.WriteLine("Run 'paramlens --help' for usage.");
             return UsageError;
         }
         return result.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr });
     }
+
+    /// <summary>A parse error in the user's terms: the parser names .NET types (<c>System.Nullable`1[System.Int32]</c>).</summary>
+    private static string Plain(string message) =>
+        System.Text.RegularExpressions.Regex.Replace(message,
+            @"^Cannot parse argument '(.*)' for option '(.*)' as expected type '[^']*Int32[^']*'\.?$",
+            "option '$2' takes a whole number, not '$1'");
 
     private static int Guard(TextWriter stderr, string source, Func<int> action)
     {

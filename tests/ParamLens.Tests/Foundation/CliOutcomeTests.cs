@@ -30,9 +30,18 @@ public sealed class CliOutcomeTests : IDisposable
     [Fact]
     public void No_command_lists_the_commands()
     {
-        var (code, _, error) = Run();
+        var (code, output, error) = Run();
         Assert.Equal(Cli.UsageError, code);
         Assert.Contains("no command given; the commands are summary, explain, verify", error);
+        Assert.Contains("Usage:", output); // the help, as a newcomer's first try deserves
+    }
+
+    [Fact]
+    public void An_option_that_needs_a_number_says_so_in_plain_words()
+    {
+        var (code, _, error) = Run("summary", "model.h5", "--line-length", "abc");
+        Assert.Equal(Cli.UsageError, code);
+        Assert.StartsWith("paramlens: option '--line-length' takes a whole number, not 'abc'\n", error.Replace("\r\n", "\n"));
     }
 
     [Fact]
