@@ -160,6 +160,12 @@ public static class Cli
             stderr.WriteLine($"paramlens: {source}: {e.Message}");
             return ModelError;
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A fault of ParamLens itself, not of the input: said as such, in one line, without a stack trace.
+            stderr.WriteLine($"paramlens: {source}: internal error ({e.GetType().Name}: {e.Message}); this is a bug in ParamLens, please report it with the input");
+            return ModelError;
+        }
     }
 
     /// <summary>The exit code once the output is written: a model error when a summary the program asks for could not be
