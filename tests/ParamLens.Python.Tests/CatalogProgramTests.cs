@@ -195,4 +195,19 @@ public class CatalogProgramTests
         Assert.Equal(ParamLens.Shapes.Shape.Of(null, 32, 32, 3), erasing.InboundNodes[0].Outputs[0].Shape);
         Counts(m, 32 * 32 * 3 * 10 + 10, 32 * 32 * 3 * 10 + 10);
     }
+
+    /// <summary>tf.keras 2.3+ kept the preprocessing layers under layers.experimental.preprocessing: the augmentations
+    /// keep the image's shape and have no weights; Dense 8·8·3·2 + 2.</summary>
+    [Fact]
+    public void Tf_Keras_Experimental_Preprocessing_Path()
+    {
+        var m = Py.Single("""
+            import tensorflow as tf
+            from tensorflow.keras.layers.experimental.preprocessing import RandomFlip, RandomRotation
+            model = tf.keras.Sequential([tf.keras.Input((8, 8, 3)), RandomFlip('horizontal'), RandomRotation(0.2),
+                                         tf.keras.layers.Flatten(), tf.keras.layers.Dense(2)])
+            """, KerasVersion.Parse("2.6.0"));
+        Assert.Equal(["RandomFlip", "RandomRotation", "Flatten", "Dense"], m.Layers.Select(l => l.ClassName));
+        Counts(m, 8 * 8 * 3 * 2 + 2, 8 * 8 * 3 * 2 + 2);
+    }
 }

@@ -36,6 +36,9 @@ public sealed partial class KerasRuntime
                 modules[$"{root}.{engine}"] = _ => Keras2Only($"{root}.{engine}", Engine());
             foreach (var src in new[] { "src", "src.layers", "src.models" })
                 modules[$"{root}.{src}"] = _ => src.Contains("layers") ? (PyModule)keras.Dict["layers"]! : Engine();
+            // tf.keras 2.3–2.x kept the preprocessing layers under layers.experimental.preprocessing; Keras 3 has no such path.
+            foreach (var experimental in new[] { "layers.experimental", "layers.experimental.preprocessing" })
+                modules[$"{root}.{experimental}"] = _ => Keras2Only($"{root}.{experimental}", (PyModule)keras.Dict["layers"]!);
             modules[$"{root}.utils.vis_utils"] = _ => Keras2Only($"{root}.utils.vis_utils", (PyModule)keras.Dict["utils"]!);
             modules[$"{root}.utils.np_utils"] = _ => Keras2Only($"{root}.utils.np_utils", (PyModule)keras.Dict["utils"]!);
             modules[$"{root}.preprocessing"] = _ => (PyModule)keras.Dict["preprocessing"]!;
