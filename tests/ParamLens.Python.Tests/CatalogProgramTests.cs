@@ -210,4 +210,54 @@ public class CatalogProgramTests
         Assert.Equal(["RandomFlip", "RandomRotation", "Flatten", "Dense"], m.Layers.Select(l => l.ClassName));
         Counts(m, 8 * 8 * 3 * 2 + 2, 8 * 8 * 3 * 2 + 2);
     }
+
+    private static long Conv3x3(long inChannels, long filters) => (3 * 3 * inChannels + 1) * filters;
+
+    /// <summary>VGG16's convolutional base (13 3×3 convolutions, 5 pools): 14,714,688 parameters.</summary>
+    private static readonly long Vgg16Base = Conv3x3(3, 64) + Conv3x3(64, 64) + Conv3x3(64, 128) + Conv3x3(128, 128)
+        + Conv3x3(128, 256) + 2 * Conv3x3(256, 256) + Conv3x3(256, 512) + 2 * Conv3x3(512, 512) + 3 * Conv3x3(512, 512);
+
+    /// <summary>The transfer-learning pattern: a frozen VGG16 base without its top on 150×150 images (five halvings:
+    /// 150 → 75 → 37 → 18 → 9 → 4), flattened to 4·4·512 = 8,192 values, and a new head.</summary>
+    [Fact]
+    public void Frozen_Vgg16_Base_Under_A_New_Head()
+    {
+        var m = Py.Single("""
+            import tensorflow as tf
+            from tensorflow.keras.applications import VGG16
+            base = VGG16(include_top=False, weights='imagenet', input_shape=(150, 150, 3))
+            base.trainable = False
+            model = tf.keras.Sequential([base, tf.keras.layers.Flatten(), tf.keras.layers.Dense(256, activation='relu'),
+                                         tf.keras.layers.Dense(1, activation='sigmoid')])
+            """, KerasVersion.Parse("2.15.0"));
+        Assert.Equal(14_714_688, Vgg16Base);
+        var head = 8192 * 256 + 256 + 256 + 1;
+        Counts(m, Vgg16Base + head, head);
+        Assert.Equal(ParamLens.Shapes.Shape.Of(null, 4, 4, 512), m.Layers[0].InboundNodes[^1].Outputs[0].Shape);
+    }
+
+    /// <summary>VGG16 and VGG19 with their tops: 224 halved five times is 7, so 7·7·512 = 25,088 → 4096 → 4096 → classes;
+    /// VGG19 has one more 3×3 convolution in each of blocks 3, 4 and 5.</summary>
+    [Fact]
+    public void Vgg16_And_Vgg19_With_Their_Tops()
+    {
+        var run = Py.Run("""
+            import keras
+            a = keras.applications.VGG16()
+            b = keras.applications.vgg19.VGG19(weights=None, classes=10, classifier_activation=None)
+            """);
+        long top(long classes) => 25088 * 4096 + 4096 + 4096 * 4096 + 4096 + 4096 * classes + classes;
+        Assert.Equal("vgg16", run.Models[0].Name);
+        Counts(run.Models[0], Vgg16Base + top(1000), Vgg16Base + top(1000));
+        var vgg19Base = Vgg16Base + Conv3x3(256, 256) + 2 * Conv3x3(512, 512);
+        Counts(run.Models[1], vgg19Base + top(10), vgg19Base + top(10));
+        Assert.Equal(138_357_544, Vgg16Base + top(1000)); // the figure Keras documents for VGG16
+    }
+
+    [Fact]
+    public void Imagenet_Weights_Keep_The_Checks_Keras_Makes()
+    {
+        var error = Py.Error("import keras\nkeras.applications.VGG16(classes=10)\n");
+        Assert.Contains("`classes` should be 1000", error.Message);
+    }
 }

@@ -484,6 +484,10 @@ public sealed partial class KerasRuntime
         var state = State(self);
         state.Core = model;
         state.Name = model.Name;
+        // A Sequential that starts with this model is built from its input, as Keras builds it (tf.keras recovers the
+        // first layer's batch input shape; Keras 3 reads the model's input_shape).
+        if (model.Inputs is [{ Shape: { IsUnknownRank: false, Rank: > 0 } shape }])
+            (state.InputShape, state.BatchSize) = (shape.Skip(1).ToArray(), shape[0]);
         Register(model, self);
         RecordModel(model, self);
         return self;
