@@ -260,4 +260,39 @@ public class CatalogProgramTests
         var error = Py.Error("import keras\nkeras.applications.VGG16(classes=10)\n");
         Assert.Contains("`classes` should be 1000", error.Message);
     }
+
+    /// <summary>ResNet50 counted from its structure: conv1 7×7×3→64 with BN; four stacks of bottleneck blocks (64, 128, 256,
+    /// 512 filters; 3, 4, 6, 3 blocks), each block 1×1 → 3×3 → 1×1 (×4) with a BN after each convolution, the first block
+    /// of a stack with a 1×1 projection shortcut and its BN; the top 2048 → 1000. Every BN holds 4 values per channel, two
+    /// of them (moving mean and variance) non-trainable. The totals Keras reports: 25,636,712 with 53,120 non-trainable.</summary>
+    [Fact]
+    public void ResNet50_From_Its_Structure()
+    {
+        long total = 7 * 7 * 3 * 64 + 64, bnChannels = 64, inChannels = 64;
+        foreach (var (filters, blocks) in new (long, int)[] { (64, 3), (128, 4), (256, 6), (512, 3) })
+        {
+            for (var b = 0; b < blocks; b++)
+            {
+                if (b == 0) { total += inChannels * 4 * filters + 4 * filters; bnChannels += 4 * filters; }
+                total += inChannels * filters + filters + 9 * filters * filters + filters + filters * 4 * filters + 4 * filters;
+                bnChannels += filters + filters + 4 * filters;
+                inChannels = 4 * filters;
+            }
+        }
+        total += 4 * bnChannels + 2048 * 1000 + 1000;
+        Assert.Equal(25_636_712, total);
+        Assert.Equal(53_120, 2 * bnChannels);
+        var m = Py.Single("import keras\nmodel = keras.applications.resnet50.ResNet50()\n");
+        Assert.Equal("resnet50", m.Name);
+        Counts(m, total, total - 2 * bnChannels);
+    }
+
+    /// <summary>Keras lower-cases a padding mode when the layer is made: 'SAME' keeps 16×16 at stride 1.</summary>
+    [Fact]
+    public void Padding_Mode_Is_Lower_Cased_As_Keras_Does()
+    {
+        var m = Py.Single("import keras\nmodel = keras.Sequential([keras.Input((16, 16, 3)), keras.layers.Conv2D(4, 3, padding='SAME')])\n");
+        Assert.Equal("same", m.Layers[0].Config!.String("padding"));
+        Assert.Equal(ParamLens.Shapes.Shape.Of(null, 16, 16, 4), m.Layers[0].InboundNodes[0].Outputs[0].Shape);
+    }
 }

@@ -7,8 +7,9 @@ namespace ParamLens.Python.Keras;
 /// </summary>
 public sealed partial class KerasRuntime
 {
-    /// <summary>VGG16 and VGG19 (keras/src/applications/vgg16.py, vgg19.py) and the input-shape rule they share
-    /// (imagenet_utils.obtain_input_shape), for channels-last images.</summary>
+    /// <summary>VGG16 and VGG19 (keras/src/applications/vgg16.py, vgg19.py), ResNet50/101/152 and their V2 forms
+    /// (resnet.py, resnet_v2.py), and the input-shape rule they share (imagenet_utils.obtain_input_shape), for
+    /// channels-last images.</summary>
     private const string ApplicationsSource = """
         def _input_shape(input_shape, default_size, min_size, require_flatten, weights):
             if image_data_format() != "channels_last":
@@ -68,9 +69,117 @@ public sealed partial class KerasRuntime
                   classifier_activation="softmax", name="vgg19"):
             return _vgg((2, 2, 4, 4, 4), include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
 
+        def _check_top(weights, include_top, classes):
+            if weights == "imagenet" and include_top and classes != 1000:
+                raise ValueError(f"If using `weights='imagenet'` with `include_top=True`, `classes` should be 1000.  Received classes={classes}")
+
+        def _classifier(x, weights, classes, classifier_activation):
+            if weights is not None and classifier_activation not in ("softmax", None):
+                raise ValueError(f"Only `None` and `softmax` activations are allowed for the `classifier_activation` argument when using pretrained weights, with `include_top=True`; Received: classifier_activation={classifier_activation}")
+            return layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
+
+        def _bn(x, name):
+            return layers.BatchNormalization(axis=3, epsilon=1.001e-5, name=name)(x)
+
+        def _residual_v1(x, filters, stride, conv_shortcut, name):
+            if conv_shortcut:
+                shortcut = _bn(layers.Conv2D(4 * filters, 1, strides=stride, name=name + "_0_conv")(x), name + "_0_bn")
+            else:
+                shortcut = x
+            x = _bn(layers.Conv2D(filters, 1, strides=stride, name=name + "_1_conv")(x), name + "_1_bn")
+            x = layers.Activation("relu", name=name + "_1_relu")(x)
+            x = _bn(layers.Conv2D(filters, 3, padding="SAME", name=name + "_2_conv")(x), name + "_2_bn")
+            x = layers.Activation("relu", name=name + "_2_relu")(x)
+            x = _bn(layers.Conv2D(4 * filters, 1, name=name + "_3_conv")(x), name + "_3_bn")
+            x = layers.Add(name=name + "_add")([shortcut, x])
+            return layers.Activation("relu", name=name + "_out")(x)
+
+        def _residual_v2(x, filters, stride, conv_shortcut, name):
+            preact = layers.Activation("relu", name=name + "_preact_relu")(_bn(x, name + "_preact_bn"))
+            if conv_shortcut:
+                shortcut = layers.Conv2D(4 * filters, 1, strides=stride, name=name + "_0_conv")(preact)
+            else:
+                shortcut = layers.MaxPooling2D(1, strides=stride)(x) if stride > 1 else x
+            x = _bn(layers.Conv2D(filters, 1, strides=1, use_bias=False, name=name + "_1_conv")(preact), name + "_1_bn")
+            x = layers.Activation("relu", name=name + "_1_relu")(x)
+            x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name=name + "_2_pad")(x)
+            x = _bn(layers.Conv2D(filters, 3, strides=stride, use_bias=False, name=name + "_2_conv")(x), name + "_2_bn")
+            x = layers.Activation("relu", name=name + "_2_relu")(x)
+            x = layers.Conv2D(4 * filters, 1, name=name + "_3_conv")(x)
+            return layers.Add(name=name + "_out")([shortcut, x])
+
+        def _stack_v1(x, filters, blocks, stride1, name):
+            x = _residual_v1(x, filters, stride1, True, name + "_block1")
+            for i in range(2, blocks + 1):
+                x = _residual_v1(x, filters, 1, False, name + "_block" + str(i))
+            return x
+
+        def _stack_v2(x, filters, blocks, stride1, name):
+            x = _residual_v2(x, filters, 1, True, name + "_block1")
+            for i in range(2, blocks):
+                x = _residual_v2(x, filters, 1, False, name + "_block" + str(i))
+            return _residual_v2(x, filters, stride1, False, name + "_block" + str(blocks))
+
+        def _resnet(blocks, preact, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name):
+            _check_top(weights, include_top, classes)
+            input_shape = _input_shape(input_shape, 224, 32, include_top, weights)
+            img_input = Input(shape=input_shape) if input_tensor is None else input_tensor
+            x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(img_input)
+            x = layers.Conv2D(64, 7, strides=2, use_bias=True, name="conv1_conv")(x)
+            if not preact:
+                x = layers.Activation("relu", name="conv1_relu")(_bn(x, "conv1_bn"))
+            x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name="pool1_pad")(x)
+            x = layers.MaxPooling2D(3, strides=2, name="pool1_pool")(x)
+            for stack, (filters, count) in enumerate(zip((64, 128, 256, 512), blocks), start=2):
+                if preact:
+                    x = _stack_v2(x, filters, count, 1 if stack == 5 else 2, f"conv{stack}")
+                else:
+                    x = _stack_v1(x, filters, count, 1 if stack == 2 else 2, f"conv{stack}")
+            if preact:
+                x = layers.Activation("relu", name="post_relu")(_bn(x, "post_bn"))
+            if include_top:
+                x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+                x = _classifier(x, weights, classes, classifier_activation)
+            elif pooling == "avg":
+                x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+            elif pooling == "max":
+                x = layers.GlobalMaxPooling2D(name="max_pool")(x)
+            return Model(img_input, x, name=name)
+
+        def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,
+                     classifier_activation="softmax", name="resnet50"):
+            return _resnet((3, 4, 6, 3), False, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
+
+        def ResNet101(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,
+                      classifier_activation="softmax", name="resnet101"):
+            return _resnet((3, 4, 23, 3), False, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
+
+        def ResNet152(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,
+                      classifier_activation="softmax", name="resnet152"):
+            return _resnet((3, 8, 36, 3), False, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
+
+        def ResNet50V2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,
+                       classifier_activation="softmax", name="resnet50v2"):
+            return _resnet((3, 4, 6, 3), True, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
+
+        def ResNet101V2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,
+                        classifier_activation="softmax", name="resnet101v2"):
+            return _resnet((3, 4, 23, 3), True, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
+
+        def ResNet152V2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,
+                        classifier_activation="softmax", name="resnet152v2"):
+            return _resnet((3, 8, 36, 3), True, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
+
         def preprocess_input(x, data_format=None):
             return x
         """;
+
+    /// <summary>The architecture files of keras.applications and the functions each exports.</summary>
+    private static readonly (string File, string[] Functions)[] ApplicationFiles =
+    [
+        ("vgg16", ["VGG16"]), ("vgg19", ["VGG19"]), ("resnet50", ["ResNet50"]), ("resnet", ["ResNet50", "ResNet101", "ResNet152"]),
+        ("resnet_v2", ["ResNet50V2", "ResNet101V2", "ResNet152V2"]),
+    ];
 
     /// <summary>The module, with a submodule per architecture file (<c>keras.applications.vgg16</c>).</summary>
     private PyModule BuildApplications(PyModule keras)
@@ -82,7 +191,7 @@ public sealed partial class KerasRuntime
         applications.Dict["Model"] = keras.Dict["Model"];
         applications.Dict["image_data_format"] = ((PyModule)keras.Dict["backend"]!).Dict["image_data_format"];
         _py.RunModule(applications, ApplicationsSource);
-        foreach (var (file, functions) in new[] { ("vgg16", new[] { "VGG16" }), ("vgg19", new[] { "VGG19" }) })
+        foreach (var (file, functions) in ApplicationFiles)
         {
             var sub = Mod($"keras.applications.{file}");
             foreach (var function in functions) sub.Dict[function] = applications.Dict[function];

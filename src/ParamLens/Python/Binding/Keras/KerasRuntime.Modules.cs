@@ -47,7 +47,7 @@ public sealed partial class KerasRuntime
             // keras.preprocessing.text (Tokenizer) is gone from Keras 3 (keras/api/preprocessing has image and sequence).
             modules[$"{root}.preprocessing.text"] = _ => Keras2Only($"{root}.preprocessing.text", (PyModule)((PyModule)keras.Dict["preprocessing"]!).Dict["text"]!);
             modules[$"{root}.applications"] = _ => (PyModule)keras.Dict["applications"]!;
-            foreach (var file in new[] { "vgg16", "vgg19" })
+            foreach (var (file, _) in ApplicationFiles)
                 modules[$"{root}.applications.{file}"] = _ => (PyModule)((PyModule)keras.Dict["applications"]!).Dict[file]!;
             modules[$"{root}.optimizers.schedules"] = _ => (PyModule)((PyModule)keras.Dict["optimizers"]!).Dict["schedules"]!;
             foreach (var ds in new[] { "mnist", "fashion_mnist", "cifar10", "cifar100", "boston_housing", "imdb", "reuters" })

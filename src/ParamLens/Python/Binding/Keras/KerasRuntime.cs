@@ -261,6 +261,8 @@ public sealed partial class KerasRuntime
                     break;
                 case "batch_size" when className != "InputLayer": batchSize = value is null ? null : (long)ToBig(value); break;
                 case "input_length" when className == "Embedding": config[key] = ToJson(value); inputShape ??= value is null ? [null] : [(long)ToBig(value)]; break;
+                // Keras lower-cases a padding mode when the layer is made (normalize_padding / standardize_padding): 'SAME' is 'same'.
+                case "padding" when value is string mode: config[key] = mode.ToLowerInvariant(); break;
                 default: config[key] = ToJson(value); break;
             }
         }
