@@ -87,13 +87,14 @@ internal static partial class KerasEraEvidence
         }
     }
 
-    private static string? Joined(JsonNode? node) => node switch
+    /// <summary>A notebook text field: one string, or a list of lines as Jupyter writes them.</summary>
+    internal static string? Joined(JsonNode? node) => node switch
     {
         JsonArray parts => string.Concat(parts.Select(Text)),
         _ => Text(node),
     };
 
-    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    internal static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     [GeneratedRegex(@"\b(?:tensorflow\.keras|tf\.keras|tensorflow\s+import\s+keras)\b")]
     private static partial Regex TfKerasImport();

@@ -69,21 +69,13 @@ internal sealed class NotebookReader : IModelReader
         foreach (var cell in cells)
         {
             index++;
-            if (cell is not JsonObject c || Text(c["cell_type"]) != "code") continue;
-            var source = c["source"] ?? c["input"]; // nbformat 3 calls it input
-            yield return (index, source switch
-            {
-                JsonArray parts => string.Concat(parts.Select(Text)),
-                _ => Text(source) ?? "",
-            });
+            if (cell is not JsonObject c || KerasEraEvidence.Text(c["cell_type"]) != "code") continue;
+            yield return (index, KerasEraEvidence.Joined(c["source"] ?? c["input"]) ?? ""); // nbformat 3 calls it input
         }
     }
 
     private static string? KernelLanguage(JsonObject root) =>
-        Text(root["metadata"]?["kernelspec"]?["language"]) ?? Text(root["metadata"]?["language_info"]?["name"]);
-
-    private static string? Text(JsonNode? node) =>
-        node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        KerasEraEvidence.Text(root["metadata"]?["kernelspec"]?["language"]) ?? KerasEraEvidence.Text(root["metadata"]?["language_info"]?["name"]);
 
     /// <summary>Where each cell starts in the joined program, to turn its line numbers back into cell and line.</summary>
     private sealed class CellMap
