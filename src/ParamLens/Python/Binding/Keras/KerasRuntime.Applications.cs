@@ -8,7 +8,7 @@ namespace ParamLens.Python.Keras;
 public sealed partial class KerasRuntime
 {
     /// <summary>VGG16 and VGG19 (keras/src/applications/vgg16.py, vgg19.py), ResNet50/101/152 and their V2 forms
-    /// (resnet.py, resnet_v2.py), and the input-shape rule they share (imagenet_utils.obtain_input_shape), for
+    /// (resnet.py, resnet_v2.py), MobileNetV2 (mobilenet_v2.py), and the input-shape rule they share (imagenet_utils.obtain_input_shape), for
     /// channels-last images.</summary>
     private const string ApplicationsSource = """
         def _input_shape(input_shape, default_size, min_size, require_flatten, weights):
@@ -170,6 +170,82 @@ public sealed partial class KerasRuntime
                         classifier_activation="softmax", name="resnet152v2"):
             return _resnet((3, 8, 36, 3), True, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name)
 
+        def _make_divisible(v, divisor):
+            new_v = max(divisor, int(v + divisor / 2) // divisor * divisor)
+            if new_v < 0.9 * v:
+                new_v += divisor
+            return new_v
+
+        def _correct_pad(x, kernel_size):
+            rows, cols = x.shape[1], x.shape[2]
+            adjust = (1, 1) if rows is None else (1 - rows % 2, 1 - cols % 2)
+            correct = kernel_size // 2
+            return ((correct - adjust[0], correct), (correct - adjust[1], correct))
+
+        def _bn_v2(x, name):
+            return layers.BatchNormalization(axis=-1, epsilon=1e-3, momentum=0.999, name=name)(x)
+
+        def _inverted_residual(inputs, expansion, stride, alpha, filters, block_id):
+            in_channels = inputs.shape[-1]
+            pointwise_filters = _make_divisible(int(filters * alpha), 8)
+            x = inputs
+            prefix = f"block_{block_id}_"
+            if block_id:
+                x = layers.Conv2D(expansion * in_channels, kernel_size=1, padding="same", use_bias=False, activation=None, name=f"{prefix}expand")(x)
+                x = layers.ReLU(6.0, name=f"{prefix}expand_relu")(_bn_v2(x, f"{prefix}expand_BN"))
+            else:
+                prefix = "expanded_conv_"
+            if stride == 2:
+                x = layers.ZeroPadding2D(padding=_correct_pad(x, 3), name=f"{prefix}pad")(x)
+            x = layers.DepthwiseConv2D(kernel_size=3, strides=stride, activation=None, use_bias=False,
+                                       padding="same" if stride == 1 else "valid", name=f"{prefix}depthwise")(x)
+            x = layers.ReLU(6.0, name=f"{prefix}depthwise_relu")(_bn_v2(x, f"{prefix}depthwise_BN"))
+            x = layers.Conv2D(pointwise_filters, kernel_size=1, padding="same", use_bias=False, activation=None, name=f"{prefix}project")(x)
+            x = _bn_v2(x, f"{prefix}project_BN")
+            if in_channels == pointwise_filters and stride == 1:
+                return layers.Add(name=f"{prefix}add")([inputs, x])
+            return x
+
+        def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet", input_tensor=None, pooling=None,
+                        classes=1000, classifier_activation="softmax", name=None):
+            _check_top(weights, include_top, classes)
+            if input_shape is None and input_tensor is not None:
+                rows, cols = input_tensor.shape[1], input_tensor.shape[2]
+                default_size = rows if rows == cols and rows in (96, 128, 160, 192, 224) else 224
+            elif input_shape is None:
+                default_size = 224
+            else:
+                rows, cols = input_shape[0], input_shape[1]
+                default_size = rows if rows == cols and rows in (96, 128, 160, 192, 224) else 224
+            input_shape = _input_shape(input_shape, default_size, 32, include_top, weights)
+            rows, cols = input_shape[0], input_shape[1]
+            if weights == "imagenet":
+                if alpha not in (0.35, 0.50, 0.75, 1.0, 1.3, 1.4):
+                    raise ValueError(f"If imagenet weights are being loaded, alpha must be one of `0.35`, `0.50`, `0.75`, `1.0`, `1.3` or `1.4` only; Received `alpha={alpha}`")
+                if rows != cols or rows not in (96, 128, 160, 192, 224):
+                    rows = 224
+            img_input = Input(shape=input_shape) if input_tensor is None else input_tensor
+            x = layers.Conv2D(_make_divisible(32 * alpha, 8), kernel_size=3, strides=(2, 2), padding="same", use_bias=False, name="Conv1")(img_input)
+            x = layers.ReLU(6.0, name="Conv1_relu")(_bn_v2(x, "bn_Conv1"))
+            block_id = 0
+            for filters, stride, repeats, expansion in ((16, 1, 1, 1), (24, 2, 2, 6), (32, 2, 3, 6), (64, 2, 4, 6), (96, 1, 3, 6), (160, 2, 3, 6), (320, 1, 1, 6)):
+                for repeat in range(repeats):
+                    x = _inverted_residual(x, expansion, stride if repeat == 0 else 1, alpha, filters, block_id)
+                    block_id += 1
+            last_block_filters = _make_divisible(1280 * alpha, 8) if alpha > 1.0 else 1280
+            x = layers.Conv2D(last_block_filters, kernel_size=1, use_bias=False, name="Conv_1")(x)
+            x = layers.ReLU(6.0, name="out_relu")(_bn_v2(x, "Conv_1_bn"))
+            if include_top:
+                x = layers.GlobalAveragePooling2D()(x)
+                x = _classifier(x, weights, classes, classifier_activation)
+            elif pooling == "avg":
+                x = layers.GlobalAveragePooling2D()(x)
+            elif pooling == "max":
+                x = layers.GlobalMaxPooling2D()(x)
+            if name is None:
+                name = f"mobilenetv2_{alpha:0.2f}_{rows}"
+            return Model(img_input, x, name=name)
+
         def preprocess_input(x, data_format=None):
             return x
         """;
@@ -178,7 +254,7 @@ public sealed partial class KerasRuntime
     private static readonly (string File, string[] Functions)[] ApplicationFiles =
     [
         ("vgg16", ["VGG16"]), ("vgg19", ["VGG19"]), ("resnet50", ["ResNet50"]), ("resnet", ["ResNet50", "ResNet101", "ResNet152"]),
-        ("resnet_v2", ["ResNet50V2", "ResNet101V2", "ResNet152V2"]),
+        ("resnet_v2", ["ResNet50V2", "ResNet101V2", "ResNet152V2"]), ("mobilenet_v2", ["MobileNetV2"]),
     ];
 
     /// <summary>The module, with a submodule per architecture file (<c>keras.applications.vgg16</c>).</summary>

@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+
+namespace ParamLens.Python.Tests;
+
+/// <summary>The built-in MobileNetV2 against a real one: a Keras 3.10 model converted to TF.js
+/// (../shared/corpus/tfjs-mobilenetv2-flat-k3.10, read in place) holds a MobileNetV2 base at 224×224, flattened into it.
+/// Every base layer's count must equal what the file's stored weights give (its expected.json), name for name.</summary>
+public class ApplicationsCorpusTests
+{
+    private static readonly string Case = Path.GetFullPath(Path.Combine(RepoRoot(), "..", "shared", "corpus", "tfjs-mobilenetv2-flat-k3.10"));
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "ParamLens.sln"))) return dir.FullName;
+        return ".";
+    }
+
+    [Fact]
+    public void MobileNetV2_Base_Layers_Match_A_Stored_Model()
+    {
+        if (!Directory.Exists(Case))
+        {
+            Assert.True(Environment.GetEnvironmentVariable("PARAMLENS_REQUIRE_SHARED") != "1", $"the shared corpus is not at {Case}");
+            return; // a fresh clone without ../shared: nothing to compare with
+        }
+        var stored = JsonNode.Parse(File.ReadAllText(Path.Combine(Case, "expected.json")))!["layers"]!.AsArray()
+            .ToDictionary(l => l!["name"]!.GetValue<string>(), l => (Total: l!["params"]!.GetValue<long>(), NonTrainable: l["non_trainable_params"]!.GetValue<long>()));
+        var base_ = Py.Single("import keras\nbase = keras.applications.MobileNetV2(input_shape=(224, 224, 3), include_top=False)\n");
+        var accounts = ParamLens.Accounting.ModelAccount.Of(base_).Layers;
+        var compared = 0;
+        foreach (var row in accounts.Where(r => r.Layer.ClassName != "InputLayer"))
+        {
+            Assert.True(stored.TryGetValue(row.Layer.Name, out var file), $"layer {row.Layer.Name} is not in the stored model");
+            Assert.Equal(file.Total, row.Params);
+            Assert.Equal(file.NonTrainable, row.NonTrainableParams);
+            compared++;
+        }
+        Assert.Equal(154, accounts.Count); // "Number of layers in the base model: 154", as the TensorFlow tutorial prints it
+        Assert.Equal(153, compared); // every layer but the input
+    }
+
+    /// <summary>The base of TensorFlow's transfer-learning tutorial, MobileNetV2 at 160×160 without its top, as its summary
+    /// prints it: 2,257,984 parameters, 34,112 of them the BatchNormalization moving statistics; named after alpha and rows.</summary>
+    [Fact]
+    public void MobileNetV2_Tutorial_Base()
+    {
+        var m = Py.Single("import tensorflow as tf\nbase = tf.keras.applications.MobileNetV2(input_shape=(160, 160, 3), include_top=False, weights='imagenet')\n");
+        Assert.Equal("mobilenetv2_1.00_160", m.Name);
+        Py.AssertCounts(m, 2_257_984, 2_257_984 - 34_112);
+    }
+}
