@@ -49,4 +49,20 @@ public class ApplicationsCorpusTests
         Assert.Equal("mobilenetv2_1.00_160", m.Name);
         Py.AssertCounts(m, 2_257_984, 2_257_984 - 34_112);
     }
+
+    /// <summary>Keras up to 2.6 (keras_applications, tf.keras) padded the stem explicitly: Conv1_pad adds one row and column
+    /// at the bottom right of an even-sized image (160 → 161), then Conv1 convolves 'valid' with stride 2: ⌊(161 − 3) / 2⌋ + 1
+    /// = 80. Same counts; one layer more. Where the change happened after 2.6 is not known here, so 2.7–2.15 refuse.</summary>
+    [Fact]
+    public void MobileNetV2_Stem_Follows_The_Keras_Version()
+    {
+        var old = Py.Single("import tensorflow as tf\nbase = tf.keras.applications.MobileNetV2(input_shape=(160, 160, 3), include_top=False)\n",
+            ParamLens.Layers.KerasVersion.Parse("2.6.0"));
+        Assert.Equal(["Conv1_pad", "Conv1"], old.Layers.Skip(1).Take(2).Select(l => l.Name));
+        Assert.Equal(ParamLens.Shapes.Shape.Of(null, 161, 161, 3), old.Layers[1].InboundNodes[0].Outputs[0].Shape);
+        Assert.Equal(ParamLens.Shapes.Shape.Of(null, 80, 80, 32), old.Layers[2].InboundNodes[0].Outputs[0].Shape);
+        Py.AssertCounts(old, 2_257_984, 2_257_984 - 34_112);
+        var error = Py.Error("import tensorflow as tf\ntf.keras.applications.MobileNetV2()\n", version: ParamLens.Layers.KerasVersion.Parse("2.12.0"));
+        Assert.Contains("give --keras-version 2.6 or 3", error.Message);
+    }
 }

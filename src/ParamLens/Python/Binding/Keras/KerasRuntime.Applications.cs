@@ -225,7 +225,15 @@ public sealed partial class KerasRuntime
                 if rows != cols or rows not in (96, 128, 160, 192, 224):
                     rows = 224
             img_input = Input(shape=input_shape) if input_tensor is None else input_tensor
-            x = layers.Conv2D(_make_divisible(32 * alpha, 8), kernel_size=3, strides=(2, 2), padding="same", use_bias=False, name="Conv1")(img_input)
+            first_filters = _make_divisible(32 * alpha, 8)
+            if keras_version[0] == 2 and keras_version[1] >= 7:
+                raise NotImplementedError("MobileNetV2 as Keras 2.7-2.15 builds it is not modelled here (its first convolution changed from a padded 'valid' one to a 'same' one somewhere between 2.6 and Keras 3); give --keras-version 2.6 or 3")
+            if keras_version[0] == 2:
+                # keras_applications 1.0.x and tf.keras up to 2.6: the stem pads explicitly, then convolves 'valid'.
+                x = layers.ZeroPadding2D(padding=_correct_pad(img_input, 3), name="Conv1_pad")(img_input)
+                x = layers.Conv2D(first_filters, kernel_size=3, strides=(2, 2), padding="valid", use_bias=False, name="Conv1")(x)
+            else:
+                x = layers.Conv2D(first_filters, kernel_size=3, strides=(2, 2), padding="same", use_bias=False, name="Conv1")(img_input)
             x = layers.ReLU(6.0, name="Conv1_relu")(_bn_v2(x, "bn_Conv1"))
             block_id = 0
             for filters, stride, repeats, expansion in ((16, 1, 1, 1), (24, 2, 2, 6), (32, 2, 3, 6), (64, 2, 4, 6), (96, 1, 3, 6), (160, 2, 3, 6), (320, 1, 1, 6)):
@@ -266,6 +274,7 @@ public sealed partial class KerasRuntime
         applications.Dict["Input"] = keras.Dict["Input"];
         applications.Dict["Model"] = keras.Dict["Model"];
         applications.Dict["image_data_format"] = ((PyModule)keras.Dict["backend"]!).Dict["image_data_format"];
+        applications.Dict["keras_version"] = new PyTuple([new System.Numerics.BigInteger(Version.Major), new System.Numerics.BigInteger(Version.Minor)]);
         _py.RunModule(applications, ApplicationsSource);
         foreach (var (file, functions) in ApplicationFiles)
         {
