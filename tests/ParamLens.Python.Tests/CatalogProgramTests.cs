@@ -295,4 +295,14 @@ public class CatalogProgramTests
         Assert.Equal("same", m.Layers[0].Config!.String("padding"));
         Assert.Equal(ParamLens.Shapes.Shape.Of(null, 16, 16, 4), m.Layers[0].InboundNodes[0].Outputs[0].Shape);
     }
+
+    /// <summary>keras_applications' ResNet50 (standalone Keras, tf.keras up to 2.2.4-tf) named its layers differently
+    /// (res2a_branch2a, …): refused there rather than printed with the later names.</summary>
+    [Fact]
+    public void ResNet50_Of_Keras_Applications_Era_Is_Refused()
+    {
+        var error = Py.Error("import keras\nkeras.applications.ResNet50()\n", version: KerasVersion.Parse("2.2.4"));
+        Assert.Contains("give --keras-version 2.4 or later", error.Message);
+        Assert.Equal("resnet50", Py.Single("import tensorflow as tf\nm = tf.keras.applications.ResNet50()\n", KerasVersion.Parse("2.6.0")).Name);
+    }
 }

@@ -121,6 +121,8 @@ public sealed partial class KerasRuntime
             return _residual_v2(x, filters, stride1, False, name + "_block" + str(blocks))
 
         def _resnet(blocks, preact, include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name):
+            if not preact and keras_version[0] == 2 and (keras_standalone or keras_version[1] < 3):
+                raise NotImplementedError("ResNet50 as standalone Keras and tf.keras up to 2.2.4-tf build it (keras_applications' resnet50: conv1, bn_conv1, res2a_branch2a, ...) is not modelled here; give --keras-version 2.4 or later")
             _check_top(weights, include_top, classes)
             input_shape = _input_shape(input_shape, 224, 32, include_top, weights)
             img_input = Input(shape=input_shape) if input_tensor is None else input_tensor
@@ -275,6 +277,7 @@ public sealed partial class KerasRuntime
         applications.Dict["Model"] = keras.Dict["Model"];
         applications.Dict["image_data_format"] = ((PyModule)keras.Dict["backend"]!).Dict["image_data_format"];
         applications.Dict["keras_version"] = new PyTuple([new System.Numerics.BigInteger(Version.Major), new System.Numerics.BigInteger(Version.Minor)]);
+        applications.Dict["keras_standalone"] = Version.IsStandalone;
         _py.RunModule(applications, ApplicationsSource);
         foreach (var (file, functions) in ApplicationFiles)
         {
