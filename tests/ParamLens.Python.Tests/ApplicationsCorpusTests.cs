@@ -7,23 +7,11 @@ namespace ParamLens.Python.Tests;
 /// Every base layer's count must equal what the file's stored weights give (its expected.json), name for name.</summary>
 public class ApplicationsCorpusTests
 {
-    private static readonly string Case = Path.GetFullPath(Path.Combine(RepoRoot(), "..", "shared", "corpus", "tfjs-mobilenetv2-flat-k3.10"));
+    private static readonly string Case = Path.Combine(SharedCorpusFactAttribute.Corpus, "tfjs-mobilenetv2-flat-k3.10");
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "ParamLens.sln"))) return dir.FullName;
-        return ".";
-    }
-
-    [Fact]
+    [SharedCorpusFact]
     public void MobileNetV2_Base_Layers_Match_A_Stored_Model()
     {
-        if (!Directory.Exists(Case))
-        {
-            Assert.True(Environment.GetEnvironmentVariable("PARAMLENS_REQUIRE_SHARED") != "1", $"the shared corpus is not at {Case}");
-            return; // a fresh clone without ../shared: nothing to compare with
-        }
         var stored = JsonNode.Parse(File.ReadAllText(Path.Combine(Case, "expected.json")))!["layers"]!.AsArray()
             .ToDictionary(l => l!["name"]!.GetValue<string>(), l => (Total: l!["params"]!.GetValue<long>(), NonTrainable: l["non_trainable_params"]!.GetValue<long>()));
         var base_ = Py.Single("import keras\nbase = keras.applications.MobileNetV2(input_shape=(224, 224, 3), include_top=False)\n");

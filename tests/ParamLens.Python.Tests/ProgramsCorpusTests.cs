@@ -1,23 +1,30 @@
 namespace ParamLens.Python.Tests;
 
-/// <summary>A test that needs the real-programs corpus in <c>../shared/corpus/programs</c> (read in place, never
-/// copied: the programs' licences differ); skipped when that folder is absent.</summary>
-public sealed class ProgramsCorpusFactAttribute : FactAttribute
+/// <summary>A test that needs the corpus in <c>../shared/corpus</c> (read in place, never copied: the files' licences
+/// differ); skipped with the reason when it is absent, unless <c>PARAMLENS_REQUIRE_SHARED=1</c> (as CI sets it).</summary>
+public class SharedCorpusFactAttribute : FactAttribute
 {
-    public static string Folder { get; } = FindFolder();
+    public static string Corpus { get; } = FindCorpus();
 
-    public ProgramsCorpusFactAttribute()
+    public SharedCorpusFactAttribute()
     {
-        if (!Directory.Exists(Folder)) Skip = $"the real-programs corpus is not at {Folder}";
+        if (!Directory.Exists(Corpus) && Environment.GetEnvironmentVariable("PARAMLENS_REQUIRE_SHARED") != "1")
+            Skip = $"the shared corpus is not at {Corpus}";
     }
 
-    private static string FindFolder()
+    private static string FindCorpus()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "ParamLens.sln")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "corpus", "programs"));
-        return "../shared/corpus/programs";
+                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "corpus"));
+        return "../shared/corpus";
     }
+}
+
+/// <summary>A test that needs the real-programs corpus in <c>../shared/corpus/programs</c>.</summary>
+public sealed class ProgramsCorpusFactAttribute : SharedCorpusFactAttribute
+{
+    public static string Folder { get; } = Path.Combine(Corpus, "programs");
 }
 
 public class ProgramsCorpusTests
