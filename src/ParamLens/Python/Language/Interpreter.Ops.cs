@@ -314,6 +314,8 @@ public sealed partial class Interpreter
             case PyModule m:
                 if (m.Dict.TryGetValue(name, out var mv)) return mv;
                 if (m.PackageDir is not null && TryImportSubmodule(m, name) is { } sub) return sub;
+                // A provided module's submodule is its attribute, as a package's __init__ that imports it makes it.
+                if (BuiltinModules.ContainsKey($"{m.Name}.{name}")) return Import($"{m.Name}.{name}", 0, m);
                 if (m.UnknownReason is { } why) return NewUnknown($"{m.Name}.{name}", why);
                 throw Raise("AttributeError", $"module '{m.Name}' has no attribute '{name}'");
             case PySuper s:

@@ -267,6 +267,12 @@ public sealed partial class KerasRuntime
         ("resnet_v2", ["ResNet50V2", "ResNet101V2", "ResNet152V2"]), ("mobilenet_v2", ["MobileNetV2"]),
     ];
 
+    private PyModule? _applications;
+
+    /// <summary>keras.applications, built the first time code imports or reaches it: its Python runs only for programs that
+    /// use it.</summary>
+    private PyModule Applications(PyModule keras) => _applications ??= BuildApplications(keras);
+
     /// <summary>The module, with a submodule per architecture file (<c>keras.applications.vgg16</c>).</summary>
     private PyModule BuildApplications(PyModule keras)
     {

@@ -46,9 +46,9 @@ public sealed partial class KerasRuntime
                 modules[$"{root}.preprocessing.{part}"] = _ => (PyModule)((PyModule)keras.Dict["preprocessing"]!).Dict[part]!;
             // keras.preprocessing.text (Tokenizer) is gone from Keras 3 (keras/api/preprocessing has image and sequence).
             modules[$"{root}.preprocessing.text"] = _ => Keras2Only($"{root}.preprocessing.text", (PyModule)((PyModule)keras.Dict["preprocessing"]!).Dict["text"]!);
-            modules[$"{root}.applications"] = _ => (PyModule)keras.Dict["applications"]!;
+            modules[$"{root}.applications"] = _ => Applications(keras);
             foreach (var (file, _) in ApplicationFiles)
-                modules[$"{root}.applications.{file}"] = _ => (PyModule)((PyModule)keras.Dict["applications"]!).Dict[file]!;
+                modules[$"{root}.applications.{file}"] = _ => (PyModule)Applications(keras).Dict[file]!;
             modules[$"{root}.optimizers.schedules"] = _ => (PyModule)((PyModule)keras.Dict["optimizers"]!).Dict["schedules"]!;
             foreach (var ds in new[] { "mnist", "fashion_mnist", "cifar10", "cifar100", "boston_housing", "imdb", "reuters" })
                 modules[$"{root}.datasets.{ds}"] = _ => (PyModule)((PyModule)keras.Dict["datasets"]!).Dict[ds]!;
@@ -107,7 +107,6 @@ public sealed partial class KerasRuntime
         // keras/src/backend/common/global_state.py exports clear_session as keras.utils.clear_session too (Keras 3).
         if (Version.IsKeras3) ((PyModule)keras.Dict["utils"]!).Dict["clear_session"] = ((PyModule)keras.Dict["backend"]!).Dict["clear_session"];
         ((PyModule)keras.Dict["backend"]!).UnknownReason = "this backend function is not modelled here";
-        keras.Dict["applications"] = BuildApplications(keras);
         ((PyModule)keras.Dict["utils"]!).UnknownReason = "this utility is not modelled here";
         keras.Dict["saving"] = BuildUtils();
         keras.Dict["regularizers"] = BuildRegularizers();
