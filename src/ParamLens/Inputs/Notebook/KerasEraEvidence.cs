@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using ParamLens.Layers;
 
@@ -73,28 +72,6 @@ internal static partial class KerasEraEvidence
                 : (KerasVersion.Parse("2.3.1"), $"the code imports {path.Value.Trim()}, which only Keras 2 has (standalone Keras 2.3 is assumed)");
         return null;
     }
-
-    /// <summary>The code cells' sources and stored text outputs (streams and plain-text results), in order.</summary>
-    public static IEnumerable<(string Source, string Output)> Cells(JsonArray cells)
-    {
-        foreach (var cell in cells)
-        {
-            if (cell is not JsonObject c || Text(c["cell_type"]) != "code") continue;
-            var output = new System.Text.StringBuilder();
-            foreach (var o in c["outputs"] as JsonArray ?? [])
-                output.Append(Joined(o?["text"]) ?? Joined(o?["data"]?["text/plain"]) ?? "");
-            yield return (Joined(c["source"] ?? c["input"]) ?? "", output.ToString());
-        }
-    }
-
-    /// <summary>A notebook text field: one string, or a list of lines as Jupyter writes them.</summary>
-    internal static string? Joined(JsonNode? node) => node switch
-    {
-        JsonArray parts => string.Concat(parts.Select(Text)),
-        _ => Text(node),
-    };
-
-    internal static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     [GeneratedRegex(@"\b(?:tensorflow\.keras|tf\.keras|tensorflow\s+import\s+keras)\b")]
     private static partial Regex TfKerasImport();

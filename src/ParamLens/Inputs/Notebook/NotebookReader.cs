@@ -29,8 +29,8 @@ internal sealed class NotebookReader : IModelReader
         var map = new CellMap();
         var replaced = new List<string>();
         var line = 1;
-        var cells = AllCells(root);
-        foreach (var (index, source) in CodeCells(cells))
+        var cells = CodeCells(root).ToList();
+        foreach (var (index, source, _) in cells)
         {
             var (python, cellReplaced) = IPythonSyntax.ToPython(source);
             replaced.AddRange(cellReplaced);
@@ -41,7 +41,7 @@ internal sealed class NotebookReader : IModelReader
         }
         if (map.IsEmpty) throw new ModelException("the notebook has no code cells");
         List<string> notes = [];
-        if (options.VersionOverride is null && options.Program.Version is null && KerasEraEvidence.Infer(KerasEraEvidence.Cells(cells)) is var (version, why))
+        if (options.VersionOverride is null && options.Program.Version is null && KerasEraEvidence.Infer(cells.Select(c => (c.Source, c.Output))) is var (version, why))
         {
             options = options with { Program = options.Program with { Version = version } };
             notes.Add($"{input.Name}: emulating Keras {version} because {why}; --keras-version sets another");
@@ -57,25 +57,34 @@ internal sealed class NotebookReader : IModelReader
         }
     }
 
-    private static JsonArray AllCells(JsonObject root) =>
-        root["cells"] as JsonArray // nbformat 4
-        ?? (root["worksheets"] as JsonArray)?.FirstOrDefault()?["cells"] as JsonArray // nbformat 3
-        ?? [];
-
-    /// <summary>The code cells, with their 1-based position among all cells, and their source joined into one text.</summary>
-    private static IEnumerable<(int Index, string Source)> CodeCells(JsonArray cells)
+    /// <summary>The code cells (nbformat 4, or the first worksheet of nbformat 3): their 1-based position among all
+    /// cells, their source, and their stored text output (streams and plain-text results) as one text each.</summary>
+    private static IEnumerable<(int Index, string Source, string Output)> CodeCells(JsonObject root)
     {
+        var cells = root["cells"] as JsonArray ?? (root["worksheets"] as JsonArray)?.FirstOrDefault()?["cells"] as JsonArray ?? [];
         var index = 0;
         foreach (var cell in cells)
         {
             index++;
-            if (cell is not JsonObject c || KerasEraEvidence.Text(c["cell_type"]) != "code") continue;
-            yield return (index, KerasEraEvidence.Joined(c["source"] ?? c["input"]) ?? ""); // nbformat 3 calls it input
+            if (cell is not JsonObject c || Text(c["cell_type"]) != "code") continue;
+            var output = new StringBuilder();
+            foreach (var o in c["outputs"] as JsonArray ?? [])
+                output.Append(Joined(o?["text"]) ?? Joined(o?["data"]?["text/plain"]) ?? "");
+            yield return (index, Joined(c["source"] ?? c["input"]) ?? "", output.ToString()); // nbformat 3 calls it input
         }
     }
 
     private static string? KernelLanguage(JsonObject root) =>
-        KerasEraEvidence.Text(root["metadata"]?["kernelspec"]?["language"]) ?? KerasEraEvidence.Text(root["metadata"]?["language_info"]?["name"]);
+        Text(root["metadata"]?["kernelspec"]?["language"]) ?? Text(root["metadata"]?["language_info"]?["name"]);
+
+    /// <summary>A notebook text field: one string, or a list of lines as Jupyter writes them.</summary>
+    private static string? Joined(JsonNode? node) => node switch
+    {
+        JsonArray parts => string.Concat(parts.Select(Text)),
+        _ => Text(node),
+    };
+
+    private static string? Text(JsonNode? node) => node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
 
     /// <summary>Where each cell starts in the joined program, to turn its line numbers back into cell and line.</summary>
     private sealed class CellMap
