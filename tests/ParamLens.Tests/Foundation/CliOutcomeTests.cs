@@ -1,5 +1,7 @@
 using System.Diagnostics;
 
+using ParamLens.Tests.Inputs;
+
 namespace ParamLens.Tests.Foundation;
 
 /// <summary>Exit codes and messages of the command line for what is not a good model: unknown commands, a closed standard
@@ -64,28 +66,8 @@ public sealed class CliOutcomeTests : IDisposable
 
     /// <summary>The mnist convnet as Keras 2.0–2.6 printed it (320 + 18,496 + 16,010 = 34,826), its totals lines altered
     /// to 99,999.</summary>
-    private const string AlteredTable = """
-        Model: "sequential"
-        _________________________________________________________________
-        Layer (type)                 Output Shape              Param #   
-        =================================================================
-        conv2d (Conv2D)              (None, 26, 26, 32)        320       
-        _________________________________________________________________
-        max_pooling2d (MaxPooling2D) (None, 13, 13, 32)        0         
-        _________________________________________________________________
-        conv2d_1 (Conv2D)            (None, 11, 11, 64)        18496     
-        _________________________________________________________________
-        max_pooling2d_1 (MaxPooling2 (None, 5, 5, 64)          0         
-        _________________________________________________________________
-        flatten (Flatten)            (None, 1600)              0         
-        _________________________________________________________________
-        dense (Dense)                (None, 10)                16010     
-        =================================================================
-        Total params: 99,999
-        Trainable params: 99,999
-        Non-trainable params: 0
-        _________________________________________________________________
-        """;
+    private static readonly string AlteredTable = TestModelFiles.MnistConvnetTable
+        .Replace("Total params: 34,826", "Total params: 99,999").Replace("Trainable params: 34,826", "Trainable params: 99,999");
 
     [Theory]
     [InlineData("summary", "--format", "json")]

@@ -29,29 +29,6 @@ public sealed class ConcurrencyTests : IDisposable
           {"class_name": "Dense", "config": {"name": "out", "units": 1}}]}, "keras_version": "2.15.0"}
         """;
 
-    private const string PrintedTable = """
-        Model: "sequential"
-        _________________________________________________________________
-        Layer (type)                 Output Shape              Param #   
-        =================================================================
-        conv2d (Conv2D)              (None, 26, 26, 32)        320       
-        _________________________________________________________________
-        max_pooling2d (MaxPooling2D) (None, 13, 13, 32)        0         
-        _________________________________________________________________
-        conv2d_1 (Conv2D)            (None, 11, 11, 64)        18496     
-        _________________________________________________________________
-        max_pooling2d_1 (MaxPooling2 (None, 5, 5, 64)          0         
-        _________________________________________________________________
-        flatten (Flatten)            (None, 1600)              0         
-        _________________________________________________________________
-        dense (Dense)                (None, 10)                16010     
-        =================================================================
-        Total params: 34,826
-        Trainable params: 34,826
-        Non-trainable params: 0
-        _________________________________________________________________
-        """;
-
     /// <summary>One analysis, as the command line makes it: the model read, its report in every output, and the
     /// verification of stored weights.</summary>
     private static string Analyse(Func<ModelDocument> open)
@@ -80,7 +57,7 @@ public sealed class ConcurrencyTests : IDisposable
             () => ModelSource.Open(seed),
             () => ModelSource.Open(h5),
             () => ModelSource.Open(archive),
-            () => ModelSource.Parse(PrintedTable),
+            () => ModelSource.Parse(TestModelFiles.MnistConvnetTable),
         ];
         var serial = inputs.Select(Analyse).ToArray();
         Assert.All(serial, s => Assert.False(string.IsNullOrEmpty(s)));

@@ -7,6 +7,30 @@ namespace ParamLens.Tests.Inputs;
 /// <summary>Small model files written by the tests themselves (PureHDF for HDF5, System.IO.Compression for zips).</summary>
 internal static class TestModelFiles
 {
+    /// <summary>The mnist convnet as Keras 2.0–2.6 printed it: 320 + 18,496 + 16,010 = 34,826.</summary>
+    public const string MnistConvnetTable = """
+        Model: "sequential"
+        _________________________________________________________________
+        Layer (type)                 Output Shape              Param #   
+        =================================================================
+        conv2d (Conv2D)              (None, 26, 26, 32)        320       
+        _________________________________________________________________
+        max_pooling2d (MaxPooling2D) (None, 13, 13, 32)        0         
+        _________________________________________________________________
+        conv2d_1 (Conv2D)            (None, 11, 11, 64)        18496     
+        _________________________________________________________________
+        max_pooling2d_1 (MaxPooling2 (None, 5, 5, 64)          0         
+        _________________________________________________________________
+        flatten (Flatten)            (None, 1600)              0         
+        _________________________________________________________________
+        dense (Dense)                (None, 10)                16010     
+        =================================================================
+        Total params: 34,826
+        Trainable params: 34,826
+        Non-trainable params: 0
+        _________________________________________________________________
+        """;
+
     /// <summary>A Keras 2 functional model: Input(4) → Dense(3) = 4·3 + 3 = 15 parameters.</summary>
     public const string DenseModelJson =
         """{"class_name": "Functional", "config": {"name": "model", "layers": [{"class_name": "InputLayer", "config": {"name": "input_1", "batch_input_shape": [null, 4]}, "name": "input_1", "inbound_nodes": []}, {"class_name": "Dense", "config": {"name": "dense", "units": 3}, "name": "dense", "inbound_nodes": [[["input_1", 0, 0, {}]]]}], "input_layers": [["input_1", 0, 0]], "output_layers": [["dense", 0, 0]]}, "keras_version": "2.15.0"}""";
