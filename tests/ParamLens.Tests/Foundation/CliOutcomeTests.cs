@@ -1,5 +1,4 @@
 using System.Diagnostics;
-
 using ParamLens.Tests.Inputs;
 
 namespace ParamLens.Tests.Foundation;
